@@ -1,0 +1,2 @@
+namespace SharedMigrations;
+internal static class AssemblyMarker { }

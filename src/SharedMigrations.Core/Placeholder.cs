@@ -1,0 +1,2 @@
+namespace SharedMigrations.Core;
+internal static class AssemblyMarker { }

@@ -1,0 +1,2 @@
+// placeholder entry point; the fixture is being written
+return 0;
