@@ -1,0 +1,270 @@
+using System.Data.Common;
+using Npgsql;
+using SharedMigrations.Core.Configuration;
+
+namespace SharedMigrations.Core.Database;
+
+/// <summary>What the caller gives on top of the config: an explicit connection string, or a credential.</summary>
+public sealed class ConnectionOverrides
+{
+    public static readonly ConnectionOverrides None = new();
+
+    /// <summary>A full connection string; its keys win over everything else.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>A user name that replaces the config's (from a credential).</summary>
+    public string? Username { get; init; }
+
+    /// <summary>A password that replaces the config's (from a credential).</summary>
+    public string? Password { get; init; }
+}
+
+/// <summary>A resolved connection. <see cref="ToString"/> and every public property are safe to print; the password is only inside the connection string.</summary>
+public sealed class ConnectionInfo
+{
+    internal ConnectionInfo(string connectionString, string host, int port, string? database, string? username, IReadOnlyList<string> secrets, int connectRetries)
+    {
+        ConnectionString = connectionString;
+        Host = host;
+        Port = port;
+        Database = database;
+        Username = username;
+        Secrets = secrets;
+        ConnectRetries = connectRetries;
+    }
+
+    /// <summary>The full connection string, password included. Never print it; use <see cref="ToString"/>.</summary>
+    internal string ConnectionString { get; }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    public string? Database { get; }
+
+    public string? Username { get; }
+
+    /// <summary>How many more times a failed connection attempt is retried.</summary>
+    public int ConnectRetries { get; }
+
+    internal IReadOnlyList<string> Secrets { get; }
+
+    /// <summary>Masks this connection's secrets in a text.</summary>
+    public string Redact(string? text) => SecretRedactor.Redact(text, Secrets);
+
+    public override string ToString() =>
+        $"{Host}:{Port}/{Database ?? "(default database)"}{(Username is null ? string.Empty : " as " + Username)}";
+}
+
+/// <summary>Builds the connection of a service: -ConnectionString, then -Credential, then config.yaml, then the PG* environment variables.</summary>
+public static class ConnectionResolver
+{
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
+    public const int DefaultConnectRetries = 2;
+
+    /// <summary>Resolves the connection of a service.</summary>
+    public static ConnectionInfo Resolve(ServiceDefinition service, ConnectionOverrides? overrides = null, Func<string, string?>? getVariable = null) =>
+        Resolve(service.Configuration.Database, service.Name, service.ConfigPath, overrides, getVariable);
+
+    /// <summary>Resolves a connection from database settings.</summary>
+    public static ConnectionInfo Resolve(DatabaseSettings database, string serviceName, string? configPath, ConnectionOverrides? overrides = null, Func<string, string?>? getVariable = null)
+    {
+        overrides ??= ConnectionOverrides.None;
+        getVariable ??= Environment.GetEnvironmentVariable;
+        var builder = new NpgsqlConnectionStringBuilder();
+        var secrets = new List<string>();
+
+        // 1. PG* environment variables (lowest).
+        Set(builder, "Host", getVariable("PGHOST"));
+        Set(builder, "Port", getVariable("PGPORT"));
+        Set(builder, "Database", getVariable("PGDATABASE"));
+        Set(builder, "Username", getVariable("PGUSER"));
+        Set(builder, "Password", getVariable("PGPASSWORD"));
+        Set(builder, "SSL Mode", MapSslMode(getVariable("PGSSLMODE")));
+        if (int.TryParse(getVariable("PGCONNECT_TIMEOUT"), out var pgTimeout) && pgTimeout > 0)
+        {
+            builder.Timeout = pgTimeout;
+        }
+
+        // 2. config.yaml.
+        var fromConfig = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (database.ConnectionString is { } configConnection)
+        {
+            foreach (var key in Overlay(builder, configConnection, "database.connection_string", configPath))
+            {
+                fromConfig.Add(key);
+            }
+        }
+
+        SetTracked(builder, "Host", database.Host, fromConfig);
+        SetTracked(builder, "Port", database.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture), fromConfig);
+        SetTracked(builder, "Database", database.Database, fromConfig);
+        SetTracked(builder, "Username", database.Username, fromConfig);
+        SetTracked(builder, "Password", database.Password, fromConfig);
+        SetTracked(builder, "SSL Mode", MapSslMode(database.SslMode), fromConfig);
+        if (database.ConnectTimeout is { } timeout && timeout > TimeSpan.Zero)
+        {
+            builder.Timeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        }
+        else if (builder.Timeout == 15 && getVariable("PGCONNECT_TIMEOUT") is null)
+        {
+            builder.Timeout = (int)DefaultConnectTimeout.TotalSeconds;
+        }
+
+        // 3. -Credential.
+        var overridden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (overrides.Username is { Length: > 0 })
+        {
+            builder.Username = overrides.Username;
+            overridden.Add("Username");
+        }
+
+        if (overrides.Password is not null)
+        {
+            builder.Password = overrides.Password;
+            overridden.Add("Password");
+        }
+
+        // 4. -ConnectionString (highest).
+        if (overrides.ConnectionString is { Length: > 0 } explicitConnection)
+        {
+            foreach (var key in Overlay(builder, explicitConnection, "-ConnectionString", null))
+            {
+                overridden.Add(key);
+            }
+        }
+
+        // Variables that were not set matter only for values nothing else supplied.
+        foreach (var (key, variable) in database.UnresolvedVariables)
+        {
+            var property = key switch
+            {
+                "database.host" => "Host",
+                "database.port" => "Port",
+                "database.username" => "Username",
+                "database.password" => "Password",
+                "database.database" => "Database",
+                "database.sslmode" => "SSL Mode",
+                _ => key,
+            };
+            if (!overridden.Contains(property) && !(key == "database.connection_string" && overrides.ConnectionString is not null))
+            {
+                throw new ConfigurationException(
+                    $"{serviceName}: {key} in {configPath ?? "config.yaml"} uses ${{{variable}}}, which is not set. Set the environment variable {variable}, give a default (${{{variable}:-value}}), or pass -ConnectionString / -Credential.",
+                    configPath,
+                    key);
+            }
+        }
+
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            builder.Host = "localhost";
+        }
+
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            secrets.Add(builder.Password);
+        }
+
+        builder.ApplicationName = ApplicationName(serviceName);
+        builder.CommandTimeout = 0; // migrations may run long; statement_timeout is the server-side guard
+        builder.PersistSecurityInfo = false;
+        builder.IncludeErrorDetail = false;
+        builder.Enlist = false;
+        builder.MaxAutoPrepare = 0;
+
+        var retries = database.ConnectRetries ?? DefaultConnectRetries;
+        var host = builder.Host!;
+        return new ConnectionInfo(builder.ConnectionString, host, builder.Port, builder.Database, builder.Username, secrets, retries);
+    }
+
+    /// <summary>application_name: the tool, the service and the host, cut to PostgreSQL's 63 bytes.</summary>
+    public static string ApplicationName(string serviceName)
+    {
+        var name = $"SharedMigrations {serviceName}@{Environment.MachineName}";
+        return name.Length <= 63 ? name : name.Substring(0, 63);
+    }
+
+    private static IEnumerable<string> Overlay(NpgsqlConnectionStringBuilder builder, string connectionString, string source, string? configPath)
+    {
+        var parsed = new DbConnectionStringBuilder();
+        try
+        {
+            parsed.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            throw new ConfigurationException($"{source} is not a valid connection string (expected Key=Value;Key=Value, for example Host=db;Username=app;Database=app).", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+        }
+
+        var keys = new List<string>();
+        foreach (string key in parsed.Keys)
+        {
+            var value = parsed[key]?.ToString();
+            try
+            {
+                builder[key] = value;
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                var shown = key.Contains("password", StringComparison.OrdinalIgnoreCase) ? SecretRedactor.Mask : value;
+                throw new ConfigurationException($"{source}: '{key}={shown}' is not a valid connection string setting.", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+            }
+
+            keys.Add(Canonical(key));
+        }
+
+        return keys;
+    }
+
+    private static string Canonical(string key) => key.ToLowerInvariant().Replace(" ", string.Empty) switch
+    {
+        "server" or "host" => "Host",
+        "port" => "Port",
+        "database" or "db" => "Database",
+        "username" or "user" or "userid" or "user id" => "Username",
+        "password" or "pwd" or "psw" => "Password",
+        "sslmode" => "SSL Mode",
+        _ => key,
+    };
+
+    private static void Set(NpgsqlConnectionStringBuilder builder, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            builder[key] = value;
+        }
+    }
+
+    private static void SetTracked(NpgsqlConnectionStringBuilder builder, string key, string? value, HashSet<string> tracked)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        try
+        {
+            builder[key] = value;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            var configKey = key == "SSL Mode" ? "database.sslmode" : "database." + key.ToLowerInvariant();
+            throw new ConfigurationException($"{configKey}: '{value}' is not a valid value.", key: configKey);
+        }
+
+        tracked.Add(key);
+    }
+
+    private static string? MapSslMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "disable" => "Disable",
+        "allow" => "Allow",
+        "prefer" => "Prefer",
+        "require" => "Require",
+        "verify-ca" => "VerifyCA",
+        "verify-full" => "VerifyFull",
+        _ => mode,
+    };
+}

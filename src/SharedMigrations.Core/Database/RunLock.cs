@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Npgsql;
+using SharedMigrations.Core.Configuration;
+
+namespace SharedMigrations.Core.Database;
+
+/// <summary>
+/// One run per database and history table at a time: a session advisory lock taken on a dedicated connection with
+/// <c>pg_try_advisory_lock</c>, polled with backoff (a blocked waiter never sits in PostgreSQL's lock queue, so it cannot
+/// deadlock a running <c>CREATE INDEX CONCURRENTLY</c>). The lock ends with its session, so a crashed run holds nothing.
+/// </summary>
+public sealed class RunLock : IAsyncDisposable
+{
+    private const string KeyExpression =
+        "hashtextextended('sharedmigrations/' || current_database() || '/' || COALESCE($1, current_schema(), 'public') || '/' || $2, 0)";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly long _key;
+    private bool _released;
+
+    private RunLock(NpgsqlConnection connection, long key, TimeSpan waited)
+    {
+        _connection = connection;
+        _key = key;
+        Waited = waited;
+    }
+
+    /// <summary>How long the run waited for another run to finish.</summary>
+    public TimeSpan Waited { get; }
+
+    /// <summary>The advisory lock key (database, schema and table hashed by the server).</summary>
+    public long Key => _key;
+
+    /// <summary>
+    /// Takes the lock, waiting up to <paramref name="wait"/> while another run holds it.
+    /// <paramref name="onWaiting"/> is told once, with the holder, when the lock is busy.
+    /// </summary>
+    internal static async Task<RunLock> AcquireAsync(
+        ConnectionOpener opener,
+        HistoryTableName table,
+        TimeSpan wait,
+        string service,
+        Action<RunLockHolder?>? onWaiting,
+        CancellationToken cancellationToken)
+    {
+        var connection = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await using var command = new NpgsqlCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+
+            var delay = TimeSpan.FromMilliseconds(20);
+            var told = false;
+            while (true)
+            {
+                long key;
+                bool acquired;
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    key = reader.GetInt64(0);
+                    acquired = reader.GetBoolean(1);
+                }
+
+                if (acquired)
+                {
+                    return new RunLock(connection, key, told ? stopwatch.Elapsed : TimeSpan.Zero);
+                }
+
+                if (!told)
+                {
+                    told = true;
+                    onWaiting?.Invoke(await FindHolderAsync(connection, key, cancellationToken).ConfigureAwait(false));
+                }
+
+                var remaining = wait - stopwatch.Elapsed;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    var holder = await FindHolderAsync(connection, key, cancellationToken).ConfigureAwait(false);
+                    throw new RunLockTimeoutException(
+                        $"{service}: another run has held the migration lock of this database for {table} longer than migration.lock_wait ({Duration.Format(wait)}): " +
+                        $"{holder?.ToString() ?? "the holder has just released it"}. Wait for that run to finish (or stop it), or raise migration.lock_wait.",
+                        holder,
+                        stopwatch.Elapsed) { Service = service };
+                }
+
+                var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 4)));
+                var sleep = delay + jitter < remaining ? delay + jitter : remaining;
+                await Task.Delay(sleep, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+        catch (Exception ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (ex is NpgsqlException and not PostgresException && !cancellationToken.IsCancellationRequested)
+            {
+                throw opener.Translate(ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Who holds the lock: pid, application name, client, user and since when (from pg_locks and pg_stat_activity).</summary>
+    internal static async Task<RunLockHolder?> FindHolderAsync(NpgsqlConnection connection, long key, CancellationToken cancellationToken)
+    {
+        const string sql =
+            "SELECT a.pid, a.application_name, host(a.client_addr), a.usename, COALESCE(a.state_change, a.backend_start) " +
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid " +
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 " +
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+            "AND l.classid::bigint = (($1 >> 32) & 4294967295) AND l.objid::bigint = ($1 & 4294967295) " +
+            "AND a.pid <> pg_backend_pid() LIMIT 1";
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new RunLockHolder(
+            reader.GetInt32(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? null : new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero));
+    }
+
+    /// <summary>Releases the lock and returns the connection. If the unlock cannot be sent, the session is closed, which releases it too.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", _connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = _key });
+            await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The session is gone or broken; PostgreSQL released the lock with it. Make sure the pool does not keep it.
+            NpgsqlConnection.ClearPool(_connection);
+        }
+        finally
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

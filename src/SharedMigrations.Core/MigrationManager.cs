@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Database;
+
+namespace SharedMigrations.Core;
+
+/// <summary>
+/// The database side of one service over an <see cref="NpgsqlDataSource"/>: the history table and audit log, the run lock,
+/// and applying or reverting one migration.
+/// </summary>
+public sealed class MigrationManager
+{
+    private readonly ConnectionOpener _opener;
+    private readonly MigrationExecutor _executor;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _secrets;
+
+    /// <summary>Creates a manager over a data source (for use from a service's own code).</summary>
+    public MigrationManager(NpgsqlDataSource dataSource, MigrationSettings? settings = null, string serviceName = "service", ILogger? logger = null)
+        : this(dataSource, settings ?? new MigrationSettings(), serviceName, logger, ConnectionResolver.DefaultConnectRetries, Array.Empty<string>())
+    {
+    }
+
+    internal MigrationManager(NpgsqlDataSource dataSource, MigrationSettings settings, string serviceName, ILogger? logger, int connectRetries, IReadOnlyList<string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        DataSource = dataSource;
+        Settings = settings;
+        ServiceName = serviceName;
+        _logger = logger ?? NullLogger.Instance;
+        _secrets = secrets;
+        _opener = new ConnectionOpener(dataSource, serviceName, connectRetries, secrets);
+        History = new HistoryStore(settings.TableName, serviceName);
+        _executor = new MigrationExecutor(History, settings, serviceName, Redact);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public MigrationSettings Settings { get; }
+
+    public string ServiceName { get; }
+
+    public HistoryStore History { get; }
+
+    /// <summary>Where the database is (host:port and database; never the password).</summary>
+    public string Server => _opener.Target;
+
+    /// <summary>Opens a connection (with the configured retries); failures name the service and server, never the password.</summary>
+    public Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) => _opener.OpenAsync(cancellationToken);
+
+    /// <summary>Takes the run lock of this database and history table, waiting up to migration.lock_wait.</summary>
+    public Task<RunLock> AcquireLockAsync(Action<RunLockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
+        RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, cancellationToken);
+
+    /// <summary>Reads the history in one query on a connection of its own, read-only, without the lock.</summary>
+    public async Task<HistorySnapshot> ReadHistoryAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadHistoryAsync(connection, readOnly: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the history in one query on the given connection.</summary>
+    public Task<HistorySnapshot> ReadHistoryAsync(NpgsqlConnection connection, bool readOnly, CancellationToken cancellationToken = default) =>
+        Guard(() => History.ReadAsync(connection, readOnly, cancellationToken), cancellationToken);
+
+    /// <summary>Creates the history table and audit log in one transaction. Call it while holding the run lock.</summary>
+    public async Task CreateHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        await Guard(
+            async () =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                foreach (var statement in History.CreateStatements())
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException)
+                {
+                    await TryRollbackAsync(connection).ConfigureAwait(false);
+                    throw;
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("{Service}: created history table {Table} and audit log {Log}.", ServiceName, Settings.TableName, Settings.TableName.LogTable);
+    }
+
+    /// <summary>Applies one migration (under the run lock, which the caller holds).</summary>
+    public Task<MigrationResult> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken = default) =>
+        _executor.RunAsync(
+            connection,
+            new ExecutionStep(migration.Version, migration.Name, migration.Checksum, migration.Up, migration.Transaction, migration.FilePath, MigrationDirection.Up, migration),
+            cancellationToken);
+
+    /// <summary>Rolls back one applied migration with the given DOWN (under the run lock, which the caller holds).</summary>
+    public Task<MigrationResult> RevertAsync(NpgsqlConnection connection, AppliedMigration applied, MigrationScript down, TransactionMode transaction, Migration? file, CancellationToken cancellationToken = default) =>
+        _executor.RunAsync(
+            connection,
+            new ExecutionStep(applied.Version, applied.Name, applied.Checksum, down, transaction, file?.FilePath, MigrationDirection.Down, file, applied.StatementsTotal),
+            cancellationToken);
+
+    /// <summary>Reads the audit log, oldest first.</summary>
+    public async Task<IReadOnlyList<MigrationEvent>> ReadEventsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(() => History.ReadEventsAsync(connection, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal string Redact(string? text) => SecretRedactor.Redact(text, _secrets);
+
+    /// <summary>Turns a lost connection into a <see cref="DatabaseConnectionException"/> naming the service.</summary>
+    internal async Task<T> Guard<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException && !cancellationToken.IsCancellationRequested)
+        {
+            throw _opener.Translate(ex);
+        }
+        catch (PostgresException ex) when (ex.SqlState is "42501")
+        {
+            throw new DatabaseConnectionException(
+                Redact($"{ServiceName}: permission denied on {Server}: {ex.MessageText}. The database user needs to create and write the history table {Settings.TableName}."),
+                authenticationFailed: true,
+                ex.SqlState) { Service = ServiceName };
+        }
+    }
+
+    private static async Task TryRollbackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+        }
+    }
+}

@@ -1,0 +1,569 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Database;
+
+namespace SharedMigrations.Core;
+
+/// <summary>
+/// The operations on one service: run pending migrations, roll back, status, repair, history, and new files.
+/// What the cmdlets call, and what a C# service calls at start-up.
+/// </summary>
+public sealed class MigrationService
+{
+    private readonly ILogger _logger;
+
+    public MigrationService(MigrationManager manager, MigrationLoader loader, ILogger? logger = null)
+    {
+        Manager = manager ?? throw new ArgumentNullException(nameof(manager));
+        Loader = loader ?? throw new ArgumentNullException(nameof(loader));
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public MigrationManager Manager { get; }
+
+    public MigrationLoader Loader { get; }
+
+    /// <summary>The service folder this service was opened from, when it was.</summary>
+    public ServiceDefinition? Definition { get; private init; }
+
+    public string ServiceName => Manager.ServiceName;
+
+    /// <summary>Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and manager.</summary>
+    public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides = null, ILogger? logger = null, Func<string, string?>? getVariable = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var connection = ConnectionResolver.Resolve(service, overrides, getVariable);
+        var dataSource = DataSources.Get(connection);
+        var manager = new MigrationManager(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
+        var loader = new MigrationLoader(service.MigrationsPath, logger, service.Name);
+        return new MigrationService(manager, loader, logger) { Definition = service };
+    }
+
+    /// <summary>Applies every pending migration (the start-up call).</summary>
+    public Task<MigrationRunResult> RunMigrationsAsync(CancellationToken cancellationToken = default) =>
+        RunMigrationsAsync(new UpOptions(), cancellationToken);
+
+    /// <summary>Applies pending migrations in version order, under the run lock; refuses (applying nothing) per SPEC §5.</summary>
+    public async Task<MigrationRunResult> RunMigrationsAsync(UpOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var report = new Reporter(ServiceName, options.Observer, _logger);
+        var files = LoadFiles(report);
+        var settings = Manager.Settings;
+        var allowOutOfOrder = options.AllowOutOfOrder || settings.OutOfOrder;
+
+        await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
+        var plan = MigrationPlanner.PlanUp(files, session.History, options.Target, options.Count, allowOutOfOrder, settings.ChecksumValidation);
+        foreach (var entry in plan.Entries.Where(e => e.State == MigrationState.Missing))
+        {
+            report.Warning($"version {entry.Version} ({entry.Name}) is applied but its file is missing.");
+        }
+
+        if (plan.Entries.Any(e => e.State == MigrationState.Modified) && !settings.ChecksumValidation)
+        {
+            report.Warning("some applied files changed since they were applied; checksum_validation is off, so they are ignored.");
+        }
+
+        if (plan.Refusals.Count > 0)
+        {
+            throw new MigrationRefusedException(ServiceName, plan.Refusals);
+        }
+
+        report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest file {files.LatestVersion}).");
+        var steps = new List<PlannedStep>();
+        var needsHistory = !session.History.Exists && plan.Migrations.Count > 0;
+        if (needsHistory)
+        {
+            steps.Add(CreateHistoryStep());
+        }
+
+        steps.AddRange(plan.Migrations.Select(m => UpStep(m)));
+        var results = new List<MigrationResult>();
+        var created = false;
+        if (options.DryRun)
+        {
+            await OfferAllAsync(options, steps, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var step = steps[i];
+                if (options.Approve is { } approve && !await approve(step, cancellationToken).ConfigureAwait(false))
+                {
+                    report.Verbose($"stopped before: {step.Description} (declined).");
+                    break;
+                }
+
+                if (step.Kind == PlannedStepKind.CreateHistory)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await Manager.CreateHistoryAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+                    created = true;
+                    report.Verbose($"created the history table {settings.TableName} and the audit log {settings.TableName.LogTable} ({watch.ElapsedMilliseconds} ms).");
+                    continue;
+                }
+
+                var migration = files.Find(step.Version)!;
+                results.Add(await RunStepAsync(step, i, steps.Count, report, () => Manager.ApplyAsync(session.Connection, migration, cancellationToken)).ConfigureAwait(false));
+            }
+        }
+
+        var applied = results.Where(r => r.Succeeded).Select(r => r.Version).DefaultIfEmpty(0).Max();
+        return new MigrationRunResult
+        {
+            Service = ServiceName,
+            Direction = MigrationDirection.Up,
+            Results = results,
+            Planned = steps,
+            FromVersion = session.History.CurrentVersion,
+            ToVersion = Math.Max(session.History.CurrentVersion, applied),
+            LockWaited = session.LockWaited,
+            DryRun = options.DryRun,
+            HistoryCreated = created,
+        };
+    }
+
+    /// <summary>Rolls back, newest application first: by default the newest one; <c>Target</c> leaves that version as the newest applied (0: all).</summary>
+    public async Task<MigrationRunResult> RollbackAsync(DownOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var report = new Reporter(ServiceName, options.Observer, _logger);
+        var files = LoadFiles(report);
+        var settings = Manager.Settings;
+
+        await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
+        var failed = session.History.Records.Where(r => r.IsFailed).ToArray();
+        if (failed.Length > 0)
+        {
+            throw new MigrationRefusedException(ServiceName, failed.Select(f => new MigrationRefusal(
+                RefusalReason.Failed, f.Version, f.Name, files.Find(f.Version)?.FilePath,
+                $"version {f.Version} ({f.Name}) is Failed ({f.FailureSummary}); put the database right, then run Repair-MigrationHistory before rolling back.")).ToArray());
+        }
+
+        var plan = MigrationPlanner.PlanDown(files, session.History, options.Target, options.Count);
+        var recorded = plan.Items.Any(i => i.UsesRecordedDown)
+            ? await Manager.Guard(() => Manager.History.ReadDownScriptsAsync(session.Connection, plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
+            : new Dictionary<long, string?>();
+
+        // Check every step before running any, so a refusal never leaves a rollback half done.
+        var work = new List<(RollbackItem Item, MigrationScript Down, TransactionMode Mode, PlannedStep Step)>();
+        foreach (var item in plan.Items)
+        {
+            var applied = item.Applied;
+            var label = item.File?.FileName ?? $"version {applied.Version} ({applied.Name}, file missing)";
+            MigrationScript down;
+            TransactionMode mode;
+            if (item.File is { } file)
+            {
+                down = file.Down;
+                mode = file.Transaction;
+            }
+            else
+            {
+                var text = recorded.GetValueOrDefault(applied.Version);
+                down = text is null ? MigrationScript.Empty : MigrationScript.FromText(text);
+                mode = applied.Transaction;
+                report.Verbose($"{label}: the file is gone; rolling back with the DOWN recorded when it was applied.");
+            }
+
+            if (settings.RollbackSafety && !options.Force)
+            {
+                if (item.Modified)
+                {
+                    throw new RollbackRefusedException(
+                        $"{ServiceName}: {label} changed since it was applied, so its DOWN may not undo what was applied. Nothing was rolled back. " +
+                        "Restore the file, accept the edit with Repair-MigrationHistory, or pass -Force.",
+                        applied.Version, item.File?.FilePath) { Service = ServiceName };
+                }
+
+                if (down.IsEmpty)
+                {
+                    throw new RollbackRefusedException(
+                        $"{ServiceName}: {label} has no DOWN statements, so nothing would undo it. Nothing was rolled back. " +
+                        "Write its DOWN section, or pass -Force to remove it from the history without running anything.",
+                        applied.Version, item.File?.FilePath) { Service = ServiceName };
+                }
+            }
+
+            var step = new PlannedStep
+            {
+                Service = ServiceName,
+                Kind = PlannedStepKind.Migration,
+                Version = applied.Version,
+                Name = applied.Name,
+                Direction = MigrationDirection.Down,
+                FilePath = item.File?.FilePath,
+                Transaction = mode,
+                Statements = down.Statements.Count,
+                Server = Manager.Server,
+                Description = $"roll back {label} on {Manager.Server}: " +
+                    (down.IsEmpty ? "no DOWN statements; only its history row is removed" : $"{down.Statements.Count} DOWN statement(s) {(mode == TransactionMode.None ? "one by one outside a transaction" : "in one transaction")}") +
+                    (item.UsesRecordedDown ? " (the DOWN recorded at apply time)" : string.Empty),
+            };
+            work.Add((item, down, mode, step));
+        }
+
+        report.Verbose($"{work.Count} migration(s) to roll back (current version {session.History.CurrentVersion}).");
+        var results = new List<MigrationResult>();
+        if (options.DryRun)
+        {
+            await OfferAllAsync(options, work.Select(w => w.Step).ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            for (var i = 0; i < work.Count; i++)
+            {
+                var (item, down, mode, step) = work[i];
+                if (options.Approve is { } approve && !await approve(step, cancellationToken).ConfigureAwait(false))
+                {
+                    report.Verbose($"stopped before: {step.Description} (declined).");
+                    break;
+                }
+
+                results.Add(await RunStepAsync(step, i, work.Count, report, () => Manager.RevertAsync(session.Connection, item.Applied, down, mode, item.File, cancellationToken)).ConfigureAwait(false));
+            }
+        }
+
+        var remaining = session.History.Records
+            .Where(r => !r.IsFailed && !results.Any(x => x.Succeeded && x.Version == r.Version))
+            .Select(r => r.Version)
+            .DefaultIfEmpty(0)
+            .Max();
+        return new MigrationRunResult
+        {
+            Service = ServiceName,
+            Direction = MigrationDirection.Down,
+            Results = results,
+            Planned = work.Select(w => w.Step).ToArray(),
+            FromVersion = session.History.CurrentVersion,
+            ToVersion = remaining,
+            LockWaited = session.LockWaited,
+            DryRun = options.DryRun,
+        };
+    }
+
+    /// <summary>The state of every migration and of the service, from one read of the history (no lock, read-only).</summary>
+    public async Task<ServiceStatusReport> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var report = new Reporter(ServiceName, null, _logger);
+        var files = LoadFiles(report);
+        var watch = Stopwatch.StartNew();
+        var history = await Manager.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
+        var entries = MigrationPlanner.Evaluate(files, history);
+        var problems = entries
+            .Where(e => e.State is MigrationState.Modified or MigrationState.Missing or MigrationState.OutOfOrder or MigrationState.Failed)
+            .Select(e => $"{(e.FilePath is null ? $"version {e.Version} ({e.Name})" : Path.GetFileName(e.FilePath))} is {e.State}{(e.Detail is null ? string.Empty : ": " + e.Detail)}")
+            .ToArray();
+        var pending = entries.Count(e => e.State is MigrationState.Pending or MigrationState.OutOfOrder);
+        var state = problems.Length > 0 ? ServiceState.Drifted : pending > 0 ? ServiceState.Pending : ServiceState.UpToDate;
+        _logger.LogDebug("{Service}: status read in {Elapsed} ms.", ServiceName, watch.ElapsedMilliseconds);
+        return new ServiceStatusReport
+        {
+            Service = ServiceName,
+            Database = Manager.DataSource is { } ds ? new NpgsqlConnectionStringBuilder(ds.ConnectionString).Database : null,
+            Server = Manager.Server,
+            CurrentVersion = history.CurrentVersion,
+            LatestVersion = files.LatestVersion,
+            Pending = pending,
+            Problems = problems,
+            State = state,
+            HistoryExists = history.Exists,
+            Entries = entries,
+        };
+    }
+
+    /// <summary>Accepts intentional edits (records the files' new checksums) and clears Failed records, in one transaction under the run lock.</summary>
+    public async Task<IReadOnlyList<MigrationEvent>> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var report = new Reporter(ServiceName, options.Observer, _logger);
+        var files = LoadFiles(report);
+        await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
+        var entries = MigrationPlanner.Evaluate(files, session.History);
+        var steps = new List<(MigrationStatusEntry Entry, PlannedStep Step)>();
+        foreach (var entry in entries)
+        {
+            var label = entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath);
+            if (entry.State == MigrationState.Modified)
+            {
+                steps.Add((entry, new PlannedStep
+                {
+                    Service = ServiceName,
+                    Kind = PlannedStepKind.AcceptChecksum,
+                    Version = entry.Version,
+                    Name = entry.Name,
+                    Direction = MigrationDirection.Repair,
+                    FilePath = entry.FilePath,
+                    Server = Manager.Server,
+                    Description = $"accept the edited {label} on {Manager.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN",
+                }));
+            }
+            else if (entry.State == MigrationState.Failed)
+            {
+                steps.Add((entry, new PlannedStep
+                {
+                    Service = ServiceName,
+                    Kind = PlannedStepKind.ClearFailed,
+                    Version = entry.Version,
+                    Name = entry.Name,
+                    Direction = MigrationDirection.Repair,
+                    FilePath = entry.FilePath,
+                    Server = Manager.Server,
+                    Description = $"clear the Failed record of {label} on {Manager.Server} ({entry.Detail}); it becomes Pending and runs again on the next up",
+                }));
+            }
+        }
+
+        var events = new List<MigrationEvent>();
+        if (steps.Count == 0)
+        {
+            report.Verbose("nothing to repair: no Modified or Failed migration.");
+            return events;
+        }
+
+        if (options.DryRun)
+        {
+            await OfferAllAsync(options, steps.Select(s => s.Step).ToArray(), cancellationToken).ConfigureAwait(false);
+            return events;
+        }
+
+        var approved = new List<(MigrationStatusEntry Entry, PlannedStep Step)>();
+        foreach (var step in steps)
+        {
+            if (options.Approve is null || await options.Approve(step.Step, cancellationToken).ConfigureAwait(false))
+            {
+                approved.Add(step);
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return events;
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        await Manager.Guard(
+            async () =>
+            {
+                await using var batch = new NpgsqlBatch(session.Connection);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                foreach (var (entry, step) in approved)
+                {
+                    string detail;
+                    if (step.Kind == PlannedStepKind.AcceptChecksum)
+                    {
+                        batch.BatchCommands.Add(Manager.History.Realign(entry.Migration!));
+                        detail = $"checksum {entry.Applied!.Checksum} replaced by {entry.Migration!.Checksum}";
+                    }
+                    else
+                    {
+                        batch.BatchCommands.Add(Manager.History.Delete(entry.Version));
+                        detail = $"Failed record removed ({entry.Detail})";
+                    }
+
+                    batch.BatchCommands.Add(Manager.History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
+                    events.Add(new MigrationEvent
+                    {
+                        Service = ServiceName,
+                        Version = entry.Version,
+                        Name = entry.Name,
+                        Direction = MigrationDirection.Repair,
+                        Succeeded = true,
+                        StartedAt = started,
+                        Checksum = entry.Migration?.Checksum,
+                        Client = Manager.History.Client,
+                        Detail = detail,
+                    });
+                }
+
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            report.Verbose($"repaired version {e.Version} ({e.Name}): {e.Detail}.");
+        }
+
+        return events;
+    }
+
+    /// <summary>The audit log: every up, down and repair, with who, when, how long and whether it succeeded.</summary>
+    public Task<IReadOnlyList<MigrationEvent>> GetHistoryAsync(CancellationToken cancellationToken = default) =>
+        Manager.ReadEventsAsync(cancellationToken);
+
+    /// <summary>Writes the next migration file from a template (see <see cref="MigrationFileWriter"/>).</summary>
+    public FileInfo CreateMigration(string name, string? description = null, string? template = null) =>
+        MigrationFileWriter.Create(
+            Loader.MigrationsPath,
+            name,
+            description,
+            template,
+            Manager.Settings.Versioning,
+            ServiceName,
+            Definition is null ? null : MigrationFileWriter.TeamTemplatesFolder(Definition));
+
+    private MigrationSet LoadFiles(Reporter report)
+    {
+        var watch = Stopwatch.StartNew();
+        var set = Loader.Load();
+        report.Verbose($"loaded {set.Count} migration file(s) from {set.Directory} ({watch.ElapsedMilliseconds} ms).");
+        return set;
+    }
+
+    private async Task<MigrationResult> RunStepAsync(PlannedStep step, int index, int count, Reporter report, Func<Task<MigrationResult>> run)
+    {
+        report.Observer?.OnStepStarting(step, index, count);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var result = await run().ConfigureAwait(false);
+            report.Verbose($"{(step.Direction == MigrationDirection.Down ? "rolled back" : "applied")} {step.Version}_{step.Name} ({result.Statements} statement(s), {result.Duration.TotalMilliseconds:0} ms).");
+            report.Observer?.OnStepCompleted(result, index, count);
+            return result;
+        }
+        catch (MigrationException ex)
+        {
+            report.Observer?.OnStepCompleted(
+                new MigrationResult
+                {
+                    Service = ServiceName,
+                    Version = step.Version,
+                    Name = step.Name,
+                    Direction = step.Direction,
+                    Duration = watch.Elapsed,
+                    Succeeded = false,
+                    FilePath = step.FilePath,
+                    Transaction = step.Transaction,
+                    Statements = step.Statements,
+                    Error = ex,
+                },
+                index,
+                count);
+            throw;
+        }
+    }
+
+    private static async Task OfferAllAsync(RunOptions options, IReadOnlyList<PlannedStep> steps, CancellationToken cancellationToken)
+    {
+        if (options.Approve is null)
+        {
+            return;
+        }
+
+        foreach (var step in steps)
+        {
+            await options.Approve(step, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private PlannedStep CreateHistoryStep() => new()
+    {
+        Service = ServiceName,
+        Kind = PlannedStepKind.CreateHistory,
+        Server = Manager.Server,
+        Description = $"create the history table {Manager.Settings.TableName} and the audit log {Manager.Settings.TableName.LogTable} on {Manager.Server}",
+    };
+
+    private PlannedStep UpStep(Migration migration) => new()
+    {
+        Service = ServiceName,
+        Kind = PlannedStepKind.Migration,
+        Version = migration.Version,
+        Name = migration.Name,
+        Direction = MigrationDirection.Up,
+        FilePath = migration.FilePath,
+        Transaction = migration.Transaction,
+        Statements = migration.Up.Statements.Count,
+        Server = Manager.Server,
+        Description = $"apply {migration.FileName} on {Manager.Server}: {migration.Up.Statements.Count} statement(s) " +
+            (migration.Transaction == TransactionMode.None ? "one by one outside a transaction (Transaction: none)" : "in one transaction with its history row"),
+    };
+
+    private async Task<Session> OpenSessionAsync(bool dryRun, Reporter report, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        RunLock? runLock = null;
+        NpgsqlConnection? connection = null;
+        try
+        {
+            if (!dryRun)
+            {
+                runLock = await Manager.AcquireLockAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
+                report.Verbose(runLock.Waited > TimeSpan.Zero
+                    ? $"took the run lock after waiting {runLock.Waited.TotalSeconds:0.0} s for another run."
+                    : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
+            }
+
+            connection = await Manager.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            watch.Restart();
+            var history = await Manager.ReadHistoryAsync(connection, readOnly: dryRun, cancellationToken).ConfigureAwait(false);
+            report.Verbose(history.Exists
+                ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms){(dryRun ? ", read-only" : string.Empty)}."
+                : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
+            return new Session(runLock, connection, history);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (runLock is not null)
+            {
+                await runLock.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A run's lock, connection and the history read under it.</summary>
+    private sealed class Session(RunLock? runLock, NpgsqlConnection connection, HistorySnapshot history) : IAsyncDisposable
+    {
+        public NpgsqlConnection Connection { get; } = connection;
+
+        public HistorySnapshot History { get; } = history;
+
+        public TimeSpan LockWaited => runLock?.Waited ?? TimeSpan.Zero;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+            if (runLock is not null)
+            {
+                await runLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends what a run does to the observer and the logger.</summary>
+    private sealed class Reporter(string service, MigrationObserver? observer, ILogger logger)
+    {
+        public MigrationObserver? Observer => observer;
+
+        public void Verbose(string message)
+        {
+            logger.LogDebug("{Service}: {Message}", service, message);
+            observer?.OnVerbose(service, message);
+        }
+
+        public void Warning(string message)
+        {
+            logger.LogWarning("{Service}: {Message}", service, message);
+            observer?.OnWarning(service, message);
+        }
+
+        public void LockWaiting(RunLockHolder? holder)
+        {
+            logger.LogInformation("{Service}: waiting for the run lock held by {Holder}.", service, holder?.ToString() ?? "another run");
+            observer?.OnLockWaiting(service, holder);
+        }
+    }
+}

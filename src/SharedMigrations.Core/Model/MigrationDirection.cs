@@ -1,0 +1,9 @@
+namespace SharedMigrations.Core;
+
+/// <summary>Which way a migration was run.</summary>
+public enum MigrationDirection
+{
+    Up,
+    Down,
+    Repair,
+}

@@ -1,2 +1,0 @@
-namespace SharedMigrations.Core;
-internal static class AssemblyMarker { }
