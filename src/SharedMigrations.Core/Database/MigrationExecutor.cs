@@ -97,8 +97,8 @@ internal sealed class MigrationExecutor
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
-            var failedIndex = ex is PostgresException { BatchCommand: { } failedCommand } ? batch.BatchCommands.IndexOf(failedCommand) - first : -1;
-            if (failedIndex >= step.Script.Statements.Count)
+            var failedIndex = FailedCommandIndex(batch, ex) - first;
+            if (failedIndex < 0 || failedIndex >= step.Script.Statements.Count)
             {
                 failedIndex = -1;
             }
@@ -285,6 +285,28 @@ internal sealed class MigrationExecutor
             _redact(pg.MessageText),
             step.Direction,
             innerException: null) { Service = _service };
+    }
+
+    /// <summary>
+    /// The index of the batch command that failed. Npgsql does not always set <see cref="NpgsqlException.BatchCommand"/>
+    /// (not for errors found while parsing), but every command that completed has a known statement type.
+    /// </summary>
+    private static int FailedCommandIndex(NpgsqlBatch batch, Exception ex)
+    {
+        if (ex is PostgresException { BatchCommand: { } failed })
+        {
+            return batch.BatchCommands.IndexOf(failed);
+        }
+
+        for (var i = 0; i < batch.BatchCommands.Count; i++)
+        {
+            if (batch.BatchCommands[i].StatementType == StatementType.Unknown)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int RecordedLine(string text, int offset)
