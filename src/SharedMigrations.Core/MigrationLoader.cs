@@ -9,7 +9,12 @@ public sealed class MigrationLoader
 {
     private readonly ILogger _logger;
 
-    public MigrationLoader(string migrationsPath, ILogger? logger = null, string? serviceName = null)
+    public MigrationLoader(string migrationsPath, string? serviceName = null)
+        : this(migrationsPath, null, serviceName)
+    {
+    }
+
+    public MigrationLoader(string migrationsPath, ILogger? logger, string? serviceName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(migrationsPath);
         MigrationsPath = Path.GetFullPath(migrationsPath);
@@ -22,6 +27,12 @@ public sealed class MigrationLoader
 
     /// <summary>The service the folder belongs to, used in messages.</summary>
     public string? ServiceName { get; }
+
+    /// <summary>How many migration files the folder holds, without reading them.</summary>
+    public int CountFiles() =>
+        Directory.Exists(MigrationsPath)
+            ? Directory.EnumerateFiles(MigrationsPath).Count(f => MigrationFileName.IsCandidate(Path.GetFileName(f)))
+            : 0;
 
     /// <summary>Reads every migration and returns them with every finding; throws only when the folder itself cannot be read.</summary>
     public MigrationSet Analyze()

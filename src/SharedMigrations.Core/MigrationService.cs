@@ -32,7 +32,11 @@ public sealed class MigrationService
     public string ServiceName => Manager.ServiceName;
 
     /// <summary>Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and manager.</summary>
-    public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides = null, ILogger? logger = null, Func<string, string?>? getVariable = null)
+    public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides = null) =>
+        ForService(service, overrides, null);
+
+    /// <summary>Opens a service folder's engine, logging to <paramref name="logger"/>; <paramref name="getVariable"/> replaces the process environment.</summary>
+    public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides, ILogger? logger, Func<string, string?>? getVariable = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         var connection = ConnectionResolver.Resolve(service, overrides, getVariable);
@@ -423,7 +427,8 @@ public sealed class MigrationService
         try
         {
             var result = await run().ConfigureAwait(false);
-            report.Verbose($"{(step.Direction == MigrationDirection.Down ? "rolled back" : "applied")} {step.Version}_{step.Name} ({result.Statements} statement(s), {result.Duration.TotalMilliseconds:0} ms).");
+            var what = step.FilePath is null ? $"version {step.Version} ({step.Name})" : Path.GetFileName(step.FilePath);
+            report.Verbose($"{(step.Direction == MigrationDirection.Down ? "rolled back" : "applied")} {what} ({result.Statements} statement(s), {result.Duration.TotalMilliseconds:0} ms).");
             report.Observer?.OnStepCompleted(result, index, count);
             return result;
         }

@@ -1,0 +1,243 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry point of the SharedMigrations build.
+
+.DESCRIPTION
+    Tasks:
+      Build    compile, assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
+               dependencies in Dependencies/), generate the MAML help from docs/commands, check the file list.
+      Test     Build, start a throwaway PostgreSQL (tests/TestDatabase), run the xunit engine tests and the Pester
+               module tests against it.
+      Demo     Build, start a throwaway PostgreSQL, create the example services' roles and databases, migrate them all,
+               show the status, roll one service back one step, show the status again, clean up.
+      Clean    Remove out/ and the build output.
+
+.EXAMPLE
+    dotnet tool restore
+    dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Test: run only the tests whose Pester tags / xunit traits match (for example Reliability).
+    [string[]] $Tag
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Version = (Select-Xml -Path (Join-Path $Root 'Directory.Build.props') -XPath '//Version').Node.InnerText
+$ModuleRoot = Join-Path $Root "out/SharedMigrations/$Version"
+$ModuleManifest = Join-Path $ModuleRoot 'SharedMigrations.psd1'
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+# Runs a program and fails the build when it fails. No param block on purpose: every argument (-c, -o, ...) goes to the program.
+function Invoke-Native {
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Get-PackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Build {
+    Write-Step "Building SharedMigrations $Version ($Configuration)"
+    Invoke-Native dotnet build (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet '-clp:NoSummary'
+
+    Write-Step "Assembling the module in $ModuleRoot"
+    $publish = Join-Path $Root "out/obj/publish"
+    Remove-Item $publish -Recurse -Force -ErrorAction Ignore
+    Invoke-Native dotnet publish (Join-Path $Root 'src/SharedMigrations.Cmdlets') -c $Configuration --no-build --nologo -v quiet -o $publish
+
+    Remove-Item $ModuleRoot -Recurse -Force -ErrorAction Ignore
+    $dependencies = Join-Path $ModuleRoot 'Dependencies'
+    New-Item -ItemType Directory -Path $dependencies, (Join-Path $ModuleRoot 'en-US') -Force | Out-Null
+
+    Copy-Item (Join-Path $publish 'SharedMigrations.Cmdlets.dll') $ModuleRoot
+    Copy-Item (Join-Path $publish 'SharedMigrations.Cmdlets.xml') $ModuleRoot -ErrorAction Ignore
+    Get-ChildItem $publish -Filter *.dll |
+        Where-Object { $_.Name -notin 'SharedMigrations.Cmdlets.dll', 'System.Management.Automation.dll' } |
+        Copy-Item -Destination $dependencies
+
+    $manifest = Get-Content (Join-Path $Root 'module/SharedMigrations.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$Version'"
+    Set-Content -Path $ModuleManifest -Value $manifest -NoNewline
+    Copy-Item (Join-Path $Root 'module/SharedMigrations.format.ps1xml') $ModuleRoot
+    Copy-Item (Join-Path $Root 'module/en-US/*') (Join-Path $ModuleRoot 'en-US')
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleRoot -ErrorAction Ignore
+
+    Write-Step 'Generating help from docs/commands'
+    Push-Location $Root
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-MamlHelp.ps1') `
+            -ModuleManifest $ModuleManifest `
+            -MarkdownPath (Join-Path $Root 'docs/commands') `
+            -OutputPath (Join-Path $ModuleRoot 'en-US/SharedMigrations.Cmdlets.dll-Help.xml')
+    }
+    finally {
+        Pop-Location
+    }
+
+    Test-ModuleLayout
+}
+
+function Test-ModuleLayout {
+    $expected = @(
+        'SharedMigrations.psd1'
+        'SharedMigrations.Cmdlets.dll'
+        'SharedMigrations.format.ps1xml'
+        'en-US/SharedMigrations.Cmdlets.dll-Help.xml'
+        'en-US/about_SharedMigrations.help.txt'
+        'Dependencies/SharedMigrations.Core.dll'
+        'Dependencies/Npgsql.dll'
+        'Dependencies/YamlDotNet.dll'
+        'Dependencies/Microsoft.Extensions.Logging.Abstractions.dll'
+    )
+    $missing = $expected | Where-Object { -not (Test-Path (Join-Path $ModuleRoot $_)) }
+    if ($missing) {
+        throw "The module in $ModuleRoot is incomplete; missing: $($missing -join ', ')"
+    }
+
+    $stray = Get-ChildItem $ModuleRoot -Filter *.dll | Where-Object Name -ne 'SharedMigrations.Cmdlets.dll'
+    if ($stray) {
+        throw "Only the cmdlets assembly belongs at the module root; move to Dependencies/: $($stray.Name -join ', ')"
+    }
+
+    if (Test-Path (Join-Path $ModuleRoot 'Dependencies/System.Management.Automation.dll')) {
+        throw 'System.Management.Automation.dll must not ship with the module.'
+    }
+
+    $data = Import-PowerShellDataFile $ModuleManifest
+    foreach ($key in 'RequiredAssemblies', 'NestedModules') {
+        if ($data.ContainsKey($key) -and $data[$key]) {
+            throw "The manifest must not list $key; the engine is loaded into a private AssemblyLoadContext."
+        }
+    }
+
+    Write-Step "Module ready: $ModuleManifest"
+}
+
+function Restore-TestTools {
+    Invoke-Native dotnet restore (Join-Path $Root 'build/TestTools.csproj') --nologo -v quiet
+    $packages = Get-PackagesFolder
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) {
+        throw "Pester 5.7.1 was not found at $pester after restoring build/TestTools.csproj."
+    }
+
+    return [pscustomobject]@{
+        Pester     = $pester
+        YamlDotNet = Join-Path $packages 'yamldotnet/13.7.1/lib/net6.0/YamlDotNet.dll'
+        Npgsql     = Join-Path $packages 'npgsql/8.0.5/lib/net8.0/Npgsql.dll'
+    }
+}
+
+<#
+ A throwaway PostgreSQL for the tests and the demo, from the same fixture the xunit tests use
+ (SHAREDMIGRATIONS_TEST_CONNECTION, else Testcontainers when Docker answers, else the server binaries on the machine).
+ It lives as long as its stdin is open.
+#>
+function Start-TestDatabase {
+    $fixture = Join-Path $Root "tests/TestDatabase/bin/$Configuration/net10.0/SharedMigrations.TestDatabase.dll"
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($fixture)
+    $info.ArgumentList.Add('serve')
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $false
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) {
+        $process.WaitForExit()
+        throw "No PostgreSQL for the tests (the fixture exited with code $($process.ExitCode); its message is above). Set SHAREDMIGRATIONS_TEST_CONNECTION to a server you own, or install Docker or the PostgreSQL server binaries."
+    }
+
+    $server = $line | ConvertFrom-Json
+    Write-Step "Test PostgreSQL: $($server.source)"
+    return [pscustomobject]@{ Process = $process; ConnectionString = $server.connectionString; Host = $server.host; Port = $server.port }
+}
+
+function Stop-TestDatabase($Database) {
+    if ($null -eq $Database) { return }
+    try { $Database.Process.StandardInput.Close() } catch { }
+    if (-not $Database.Process.WaitForExit(60000)) {
+        $Database.Process.Kill($true)
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $tools = Restore-TestTools
+    $database = Start-TestDatabase
+    $saved = $env:SHAREDMIGRATIONS_TEST_CONNECTION
+    $failures = @()
+    try {
+        $env:SHAREDMIGRATIONS_TEST_CONNECTION = $database.ConnectionString
+
+        Write-Step 'Engine tests (xunit)'
+        $filter = if ($Tag) { @('--filter', (($Tag | ForEach-Object { "Category=$_" }) -join '|')) } else { @() }
+        & dotnet test (Join-Path $Root 'tests/unit') -c $Configuration --no-build --nologo @filter
+        if ($LASTEXITCODE -ne 0) { $failures += 'xunit' }
+
+        Write-Step 'Module tests (Pester, in a fresh pwsh)'
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') `
+            -ModuleManifest $ModuleManifest -PesterPath $tools.Pester -YamlDotNetPath $tools.YamlDotNet -NpgsqlPath $tools.Npgsql `
+            -Tag $Tag
+        if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
+    }
+    finally {
+        $env:SHAREDMIGRATIONS_TEST_CONNECTION = $saved
+        Stop-TestDatabase $database
+    }
+
+    if ($failures) {
+        throw "Tests failed: $($failures -join ', ')."
+    }
+
+    Write-Step 'All tests passed.'
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $database = Start-TestDatabase
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Demo.ps1') `
+            -ModuleManifest $ModuleManifest -AdminConnectionString $database.ConnectionString `
+            -ServicesPath (Join-Path $Root 'examples/services')
+    }
+    finally {
+        Stop-TestDatabase $database
+    }
+}
+
+function Invoke-Clean {
+    Remove-Item (Join-Path $Root 'out') -Recurse -Force -ErrorAction Ignore
+    Invoke-Native dotnet clean (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet
+}
+
+foreach ($name in $Task) {
+    switch ($name) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using SharedMigrations.Core;
+
+namespace SharedMigrations.Infrastructure;
+
+/// <summary>Turns what the engine reports on worker threads into verbose lines, warnings, progress and result objects written on the pipeline thread.</summary>
+internal sealed class CmdletObserver : MigrationObserver
+{
+    private readonly Cmdlet _cmdlet;
+    private readonly PipelineBridge _bridge;
+    private readonly string _servicePath;
+    private readonly string _activity;
+    private readonly int _activityId;
+
+    public CmdletObserver(Cmdlet cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId)
+    {
+        _cmdlet = cmdlet;
+        _bridge = bridge;
+        _servicePath = servicePath;
+        _activity = activity;
+        _activityId = activityId;
+    }
+
+    public override void OnVerbose(string service, string message) =>
+        _bridge.Post(() => _cmdlet.WriteVerbose($"{service}: {message}"));
+
+    public override void OnWarning(string service, string message) =>
+        _bridge.Post(() => _cmdlet.WriteWarning($"{service}: {message}"));
+
+    public override void OnLockWaiting(string service, RunLockHolder? holder) =>
+        _bridge.Post(() => _cmdlet.WriteWarning(
+            $"{service}: another run holds the migration lock of this database ({holder?.ToString() ?? "the holder just left"}); waiting for it (migration.lock_wait)."));
+
+    public override void OnStepStarting(PlannedStep step, int index, int count) =>
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
+        {
+            PercentComplete = count == 0 ? 0 : Math.Min(100, index * 100 / count),
+        }));
+
+    public override void OnStepCompleted(Core.MigrationResult result, int index, int count)
+    {
+        var output = OutputMapper.ToResult(result, _servicePath);
+        _bridge.Post(() =>
+        {
+            _cmdlet.WriteObject(output);
+            if (index + 1 == count || !result.Succeeded)
+            {
+                _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed });
+            }
+        });
+    }
+}

@@ -1,0 +1,241 @@
+using System.Management.Automation;
+using SharedMigrations.Core;
+using SharedMigrations.Core.Database;
+
+namespace SharedMigrations.Infrastructure;
+
+/// <summary>
+/// What every command over service folders shares: the Path / LiteralPath parameter sets (by value, by property name,
+/// and the objects the other commands emit, through their Path property), -ConfigPath, -MigrationsPath,
+/// -ConnectionString and -Credential; path resolution through the provider; each service worked on once; and errors
+/// written as ErrorRecords with stable ids.
+/// </summary>
+public abstract class ServiceCommandBase : PSCmdlet
+{
+    protected const string PathParameterSet = "Path";
+    protected const string LiteralPathParameterSet = "LiteralPath";
+
+    private readonly List<string> _folders = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private PipelineBridge? _bridge;
+
+    /// <summary>Service folders (wildcards allowed), or folders whose direct subfolders are service folders.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathParameterSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Service folders, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathParameterSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>The config file to use instead of the service's config.yaml.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>The migrations folder to use instead of the discovered one.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MigrationsPath { get; set; }
+
+    /// <summary>Resolves service folders, in input order, each once.</summary>
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == LiteralPathParameterSet)
+        {
+            foreach (var literal in LiteralPath ?? [])
+            {
+                AddInput(SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal), literal);
+            }
+
+            return;
+        }
+
+        if (Path is null)
+        {
+            AddInput(SessionState.Path.CurrentFileSystemLocation.ProviderPath, ".");
+            return;
+        }
+
+        foreach (var path in Path)
+        {
+            IEnumerable<string> resolved;
+            try
+            {
+                resolved = WildcardPattern.ContainsWildcardCharacters(path)
+                    ? GetResolvedProviderPathFromPSPath(path, out _)
+                    : [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)];
+            }
+            catch (ItemNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(ex, "ServiceNotFound", ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+
+            foreach (var folder in resolved)
+            {
+                AddInput(folder, path);
+            }
+        }
+    }
+
+    /// <summary>Works on the services gathered from the input.</summary>
+    protected override void EndProcessing()
+    {
+        if (_folders.Count == 0)
+        {
+            return;
+        }
+
+        ProcessServices(_folders);
+    }
+
+    /// <summary>Cancels the engine (Ctrl+C): no migration is left half done and the run lock is released.</summary>
+    protected override void StopProcessing() => _bridge?.Cancel();
+
+    /// <summary>Whether a folder that is not a service folder is searched at any depth (Get-MigrationService -Recurse) or only directly below.</summary>
+    protected virtual bool RecurseInput => false;
+
+    /// <summary>Does the command's work over every service folder, in input order.</summary>
+    protected abstract void ProcessServices(IReadOnlyList<string> folders);
+
+    /// <summary>Opens a service folder, or writes the error and returns null.</summary>
+    protected ServiceDefinition? OpenService(string folder)
+    {
+        try
+        {
+            var service = ServiceDiscovery.Open(
+                folder,
+                ConfigPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath),
+                MigrationsPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MigrationsPath));
+            foreach (var warning in service.Configuration.Warnings)
+            {
+                WriteWarning($"{service.Name}: {warning}");
+            }
+
+            return service;
+        }
+        catch (MigrationException ex)
+        {
+            WriteError(ErrorRecords.From(ex, folder));
+            return null;
+        }
+    }
+
+    /// <summary>Runs engine work on a worker thread while this (pipeline) thread writes what it produces; Ctrl+C cancels it.</summary>
+    internal void RunOnWorker(Func<PipelineBridge, CancellationToken, Task> work)
+    {
+        using var bridge = new PipelineBridge();
+        _bridge = bridge;
+        try
+        {
+            bridge.Run(token => work(bridge, token));
+        }
+        catch (OperationCanceledException) when (bridge.Token.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C): PowerShell reports the stop itself.
+        }
+        finally
+        {
+            _bridge = null;
+        }
+    }
+
+    /// <summary>ShouldProcess from a worker: asked on the pipeline thread.</summary>
+    internal Task<bool> ShouldProcessOnPipelineAsync(PipelineBridge bridge, string target, string action) =>
+        bridge.InvokeAsync(() => ShouldProcess(target, action));
+
+    /// <summary>Whether -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>
+    internal bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? LanguagePrimitives.IsTrue(whatIf)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    private void AddInput(string path, string original)
+    {
+        if (!Directory.Exists(path))
+        {
+            var message = File.Exists(path)
+                ? $"'{original}' is a file; give the service folder (the folder that holds config.yaml or migrations/)."
+                : $"The service folder '{path}' does not exist.";
+            WriteError(new ErrorRecord(new ServiceNotFoundException(message, path), "ServiceNotFound", ErrorCategory.ObjectNotFound, original));
+            return;
+        }
+
+        IEnumerable<string> services;
+        try
+        {
+            services = ServiceDiscovery.FindServiceFolders(path, RecurseInput).ToArray();
+        }
+        catch (MigrationException ex)
+        {
+            WriteError(ErrorRecords.From(ex, original));
+            return;
+        }
+
+        var any = false;
+        foreach (var service in services)
+        {
+            any = true;
+            var full = System.IO.Path.GetFullPath(service).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+            if (_seen.Add(full))
+            {
+                _folders.Add(full);
+            }
+        }
+
+        if (!any)
+        {
+            WriteError(new ErrorRecord(
+                new ServiceNotFoundException($"'{path}' is not a service folder (no config.yaml, config/config.yaml or migrations/ folder) and has none directly below it.", path),
+                "ServiceNotFound",
+                ErrorCategory.ObjectNotFound,
+                original));
+        }
+    }
+}
+
+/// <summary>Commands that connect to the database: -ConnectionString and -Credential on top of ServiceCommandBase.</summary>
+public abstract class DatabaseCommandBase : ServiceCommandBase
+{
+    /// <summary>A full Npgsql connection string; its keys win over the config and the PG* variables.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>User name and password that replace the config's.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Opens the engine for a service folder, or writes the error and returns null.</summary>
+    internal MigrationService? OpenEngine(string folder)
+    {
+        var definition = OpenService(folder);
+        if (definition is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MigrationService.ForService(definition, Overrides());
+        }
+        catch (MigrationException ex)
+        {
+            WriteError(ErrorRecords.From(ex, folder));
+            return null;
+        }
+    }
+
+    private ConnectionOverrides Overrides() => new()
+    {
+        ConnectionString = ConnectionString,
+        Username = Credential?.UserName,
+        Password = Credential?.GetNetworkCredential().Password,
+    };
+}

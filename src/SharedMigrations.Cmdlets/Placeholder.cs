@@ -1,2 +1,0 @@
-namespace SharedMigrations;
-internal static class AssemblyMarker { }

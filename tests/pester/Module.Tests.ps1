@@ -1,0 +1,91 @@
+# The module as a whole: manifest, exports, isolation of its dependencies, unload and reload.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (-not (Test-Path $pwsh)) { $pwsh = (Get-Process -Id $PID).Path }
+
+    function Invoke-FreshPwsh([string] $Script) {
+        $output = & $pwsh -NoProfile -NonInteractive -Command $Script 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+    }
+}
+
+Describe 'The module' {
+    It 'exports exactly the eight commands' {
+        (Get-Command -Module SharedMigrations).Name | Sort-Object | Should -Be @(
+            'Get-MigrationHistory', 'Get-MigrationService', 'Get-MigrationStatus', 'Invoke-MigrationUp',
+            'New-Migration', 'Repair-MigrationHistory', 'Test-Migration', 'Undo-Migration')
+    }
+
+    It 'declares PowerShell 7.4, Core edition, and no RequiredAssemblies or NestedModules' {
+        $data = Import-PowerShellDataFile $ModuleManifest
+        $data.PowerShellVersion | Should -Be '7.4'
+        $data.CompatiblePSEditions | Should -Be @('Core')
+        $data.Keys | Should -Not -Contain 'RequiredAssemblies'
+        $data.Keys | Should -Not -Contain 'NestedModules'
+    }
+
+    It 'loads the engine and its dependencies into a private load context' {
+        Get-MigrationService (Join-Path $RepoRoot 'examples/services/auth-service') | Out-Null
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SharedMigrations.Core' }
+        $core | Should -HaveCount 1
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core).Name | Should -Be 'SharedMigrations'
+        $yaml = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' -and $_.Location -like '*Dependencies*' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($yaml).Name | Should -Be 'SharedMigrations'
+    }
+
+    It 'declares the output type of every command' {
+        foreach ($command in Get-Command -Module SharedMigrations) {
+            $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) should declare [OutputType]"
+        }
+    }
+
+    It 'works in a session that already loaded another YamlDotNet and another Npgsql' {
+        if (-not $env:SHAREDMIGRATIONS_TEST_YAMLDOTNET -or -not (Test-Path $env:SHAREDMIGRATIONS_TEST_YAMLDOTNET)) {
+            throw 'SHAREDMIGRATIONS_TEST_YAMLDOTNET / SHAREDMIGRATIONS_TEST_NPGSQL must name other versions of those assemblies: run the tests through "dotnet pwsh ./build.ps1 Test".'
+        }
+
+        $db = New-TestDatabase 'pester_coexist'
+        $root = New-TestRoot
+        try {
+            $svc = New-TestService -Root $root -Name 'coexist' -ConnectionString $db -Migrations @{ '001_a.sql' = @{ Up = 'CREATE TABLE a (id int);'; Down = 'DROP TABLE a;' } }
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$($env:SHAREDMIGRATIONS_TEST_YAMLDOTNET)'
+Add-Type -Path '$($env:SHAREDMIGRATIONS_TEST_NPGSQL)'
+`$before = [YamlDotNet.Serialization.Deserializer].Assembly.GetName().Version.Major, [Npgsql.NpgsqlConnection].Assembly.GetName().Version.Major
+`$env:SM_TEST_PASSWORD = '$($env:SM_TEST_PASSWORD)'
+Import-Module '$ModuleManifest'
+`$result = Invoke-MigrationUp '$svc'
+`$status = Get-MigrationStatus '$svc' -Summary
+"yaml=`$(`$before[0]) npgsql=`$(`$before[1]) applied=`$(`$result.Version) state=`$(`$status.State)"
+`$ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Npgsql', 'YamlDotNet' } | ForEach-Object { "`$(`$_.GetName().Name)/`$(`$_.GetName().Version.Major)" } | Sort-Object
+"loaded=`$(`$ours -join ',')"
+"@
+            $run = Invoke-FreshPwsh $script
+            $run.Output | Should -BeLike '*yaml=13 npgsql=8 applied=1 state=UpToDate*'
+            $run.Output | Should -BeLike '*loaded=Npgsql/10,Npgsql/8,YamlDotNet/13,YamlDotNet/18*'
+            $run.ExitCode | Should -Be 0
+        }
+        finally {
+            Remove-TestDatabase $db
+            Remove-Item $root -Recurse -Force
+        }
+    }
+
+    It 'can be removed and imported again in the same session' {
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModuleManifest'
+`$a = (Get-MigrationService '$RepoRoot/examples/services').Count
+Remove-Module SharedMigrations
+Import-Module '$ModuleManifest'
+`$b = (Get-MigrationService '$RepoRoot/examples/services').Count
+"counts=`$a,`$b"
+"@
+        $run = Invoke-FreshPwsh $script
+        $run.Output | Should -BeLike '*counts=3,3*'
+        $run.ExitCode | Should -Be 0
+    }
+}
