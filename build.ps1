@@ -144,7 +144,7 @@ function Restore-TestTools {
 
     return [pscustomobject]@{
         Pester     = $pester
-        YamlDotNet = Join-Path $packages 'yamldotnet/13.7.1/lib/net6.0/YamlDotNet.dll'
+        YamlDotNet = Join-Path $packages 'yamldotnet/13.7.1/lib/net7.0/YamlDotNet.dll'
         Npgsql     = Join-Path $packages 'npgsql/8.0.5/lib/net8.0/Npgsql.dll'
     }
 }
@@ -198,9 +198,12 @@ function Invoke-Test {
         if ($LASTEXITCODE -ne 0) { $failures += 'xunit' }
 
         Write-Step 'Module tests (Pester, in a fresh pwsh)'
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') `
-            -ModuleManifest $ModuleManifest -PesterPath $tools.Pester -YamlDotNetPath $tools.YamlDotNet -NpgsqlPath $tools.Npgsql `
-            -Tag $Tag
+        $pesterArguments = @(
+            '-ModuleManifest', $ModuleManifest, '-PesterPath', $tools.Pester,
+            '-YamlDotNetPath', $tools.YamlDotNet, '-NpgsqlPath', $tools.Npgsql,
+            '-FixturePath', (Join-Path $Root "tests/TestDatabase/bin/$Configuration/net10.0/SharedMigrations.TestDatabase.dll"))
+        if ($Tag) { $pesterArguments += @('-Tag', ($Tag -join ',')) }
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') @pesterArguments
         if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
     }
     finally {

@@ -21,10 +21,13 @@ $sql = [SharedMigrations.Testing.Sql]
 
 function Show([string] $Text) { Write-Host "`n### $Text" -ForegroundColor Green }
 
+# Tables at a readable width even when the output is a pipe or a CI log (not a terminal).
+function Out-Table { $input | Format-Table | Out-String -Width 150 | Write-Host }
+
 # Each example service gets its own role and database, as in production; passwords are random and only ever
 # travel through the environment variables that the services' config.yaml files name with ${VAR}.
 $admin = [System.Data.Common.DbConnectionStringBuilder]::new()
-$admin.ConnectionString = $AdminConnectionString
+$admin.set_ConnectionString($AdminConnectionString)
 $env:DB_HOST = $admin['Host']
 $env:DB_PORT = $admin['Port']
 $services = @(
@@ -48,22 +51,22 @@ try {
     Import-Module $ModuleManifest
 
     Show "Get-MigrationService $ServicesPath"
-    Get-MigrationService $ServicesPath | Format-Table | Out-Host
+    Get-MigrationService $ServicesPath | Out-Table
 
     Show 'Get-MigrationService ./examples/services | Invoke-MigrationUp'
-    Get-MigrationService $ServicesPath | Invoke-MigrationUp -ErrorAction Stop | Format-Table | Out-Host
+    Get-MigrationService $ServicesPath | Invoke-MigrationUp -ErrorAction Stop | Out-Table
 
     Show 'Get-MigrationStatus -Summary'
-    Get-MigrationService $ServicesPath | Get-MigrationStatus -Summary | Format-Table | Out-Host
+    Get-MigrationService $ServicesPath | Get-MigrationStatus -Summary | Out-Table
 
     Show 'Undo-Migration billing-service (the newest migration, one step)'
-    Undo-Migration (Join-Path $ServicesPath 'billing-service') -Confirm:$false -ErrorAction Stop | Format-Table | Out-Host
+    Undo-Migration (Join-Path $ServicesPath 'billing-service') -Confirm:$false -ErrorAction Stop | Out-Table
 
     Show 'Get-MigrationStatus -Summary, again'
-    Get-MigrationService $ServicesPath | Get-MigrationStatus -Summary | Format-Table | Out-Host
+    Get-MigrationService $ServicesPath | Get-MigrationStatus -Summary | Out-Table
 
     Show 'Get-MigrationStatus billing-service'
-    Get-MigrationStatus (Join-Path $ServicesPath 'billing-service') | Format-Table | Out-Host
+    Get-MigrationStatus (Join-Path $ServicesPath 'billing-service') | Out-Table
 
     Show 'Invoke-MigrationUp -WhatIf: what would run now (only the rolled-back billing migration)'
     Get-MigrationService $ServicesPath | Invoke-MigrationUp -WhatIf

@@ -247,9 +247,9 @@ Describe 'Many services through the pipeline' {
         $failures | Should -HaveCount 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'MigrationFailed,SharedMigrations.Commands.InvokeMigrationUpCommand'
         $failures[0].Exception.Service | Should -Be 'two'
-        $failures[0].Exception.Line | Should -Be 6
+        $failures[0].Exception.Line | Should -Be 5
         $failures[0].Exception.SqlState | Should -Be '42P01'
-        "$($failures[0])" | Should -BeLike 'two: 002_bad.sql line 6: relation "nowhere" does not exist*'
+        "$($failures[0])" | Should -BeLike 'two: 002_bad.sql line 5: relation "nowhere" does not exist*'
         Get-TestScalar $dbs[1] "SELECT to_regclass('b') IS NULL" | Should -BeTrue
         Get-TestScalar $dbs[2] "SELECT to_regclass('a') IS NOT NULL" | Should -BeTrue
     }

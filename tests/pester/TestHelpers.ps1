@@ -35,7 +35,7 @@ function Get-TestScalar([string] $ConnectionString, [string] $Sql) {
 }
 
 function Get-TestColumn([string] $ConnectionString, [string] $Sql) {
-    , [SharedMigrations.Testing.Sql]::Column($ConnectionString, $Sql)
+    [SharedMigrations.Testing.Sql]::Column($ConnectionString, $Sql)
 }
 
 <#
@@ -57,7 +57,7 @@ function New-TestService {
     $config = "service:`n  name: $Name`n"
     if ($ConnectionString) {
         $builder = [System.Data.Common.DbConnectionStringBuilder]::new()
-        $builder.ConnectionString = $ConnectionString
+        $builder.set_ConnectionString($ConnectionString)
         Set-Item "env:$PasswordVariable" $builder['Password']
         $config += @"
 database:

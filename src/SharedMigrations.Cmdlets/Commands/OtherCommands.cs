@@ -49,13 +49,15 @@ public sealed class NewMigrationCommand : ServiceCommandBase
                     service.Name,
                     MigrationFileWriter.TeamTemplatesFolder(service));
                 WriteVerbose($"{service.Name}: wrote {file.FullName}.");
-                WriteObject(file);
+
+                // Through the provider, so the object has PSPath and pipes into Get-Content and friends.
+                WriteObject(InvokeProvider.Item.Get(file.FullName), enumerateCollection: true);
             }
             catch (MigrationException ex)
             {
                 WriteError(ErrorRecords.From(ex, folder));
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 WriteError(new ErrorRecord(ex, "MigrationFileWriteFailed", ErrorCategory.WriteError, folder));
             }
@@ -208,7 +210,7 @@ public sealed class TestMigrationCommand : ServiceCommandBase
 
         if (Quiet)
         {
-            WriteObject(!failed);
+            WriteObject(!failed && !HadInputErrors);
         }
     }
 }

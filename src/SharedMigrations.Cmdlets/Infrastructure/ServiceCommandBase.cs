@@ -72,6 +72,7 @@ public abstract class ServiceCommandBase : PSCmdlet
             }
             catch (ItemNotFoundException ex)
             {
+                HadInputErrors = true;
                 WriteError(new ErrorRecord(ex, "ServiceNotFound", ErrorCategory.ObjectNotFound, path));
                 continue;
             }
@@ -84,15 +85,10 @@ public abstract class ServiceCommandBase : PSCmdlet
     }
 
     /// <summary>Works on the services gathered from the input.</summary>
-    protected override void EndProcessing()
-    {
-        if (_folders.Count == 0)
-        {
-            return;
-        }
+    protected override void EndProcessing() => ProcessServices(_folders);
 
-        ProcessServices(_folders);
-    }
+    /// <summary>Whether some input could not be resolved to a service folder (its error is written already).</summary>
+    protected bool HadInputErrors { get; private set; }
 
     /// <summary>Cancels the engine (Ctrl+C): no migration is left half done and the run lock is released.</summary>
     protected override void StopProcessing() => _bridge?.Cancel();
@@ -159,6 +155,7 @@ public abstract class ServiceCommandBase : PSCmdlet
     {
         if (!Directory.Exists(path))
         {
+            HadInputErrors = true;
             var message = File.Exists(path)
                 ? $"'{original}' is a file; give the service folder (the folder that holds config.yaml or migrations/)."
                 : $"The service folder '{path}' does not exist.";
@@ -173,6 +170,7 @@ public abstract class ServiceCommandBase : PSCmdlet
         }
         catch (MigrationException ex)
         {
+            HadInputErrors = true;
             WriteError(ErrorRecords.From(ex, original));
             return;
         }
@@ -190,6 +188,7 @@ public abstract class ServiceCommandBase : PSCmdlet
 
         if (!any)
         {
+            HadInputErrors = true;
             WriteError(new ErrorRecord(
                 new ServiceNotFoundException($"'{path}' is not a service folder (no config.yaml, config/config.yaml or migrations/ folder) and has none directly below it.", path),
                 "ServiceNotFound",
