@@ -38,6 +38,9 @@ public sealed class PlannedStep
     /// <summary>Where it runs: host:port/database (never the password).</summary>
     public string? Server { get; init; }
 
+    /// <summary>The migration file, for a migration going up.</summary>
+    public Migration? Migration { get; init; }
+
     /// <summary>A sentence saying exactly what will run, for -WhatIf and -Confirm.</summary>
     public required string Description { get; init; }
 
@@ -59,6 +62,11 @@ public class MigrationObserver
 
     /// <summary>The run lock is held by another run; this run waits (up to migration.lock_wait).</summary>
     public virtual void OnLockWaiting(string service, RunLockHolder? holder)
+    {
+    }
+
+    /// <summary>The history was read (under the run lock, or read-only in a dry run), before anything runs.</summary>
+    public virtual void OnHistoryRead(string service, HistorySnapshot history)
     {
     }
 

@@ -280,6 +280,29 @@ public sealed class MigrationService
         };
     }
 
+    /// <summary>The status of the service as one row; a database that cannot be reached gives an Unreachable row with the reason instead of an error.</summary>
+    public async Task<ServiceStatusReport> GetSummaryAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DatabaseConnectionException ex)
+        {
+            long latest;
+            try
+            {
+                latest = Loader.Analyze().LatestVersion;
+            }
+            catch (IOException)
+            {
+                latest = 0;
+            }
+
+            return ServiceStatusReport.Unreachable(ServiceName, Definition?.DatabaseName, Manager.Server, latest, ex.Message);
+        }
+    }
+
     /// <summary>Accepts intentional edits (records the files' new checksums) and clears Failed records, in one transaction under the run lock.</summary>
     public async Task<IReadOnlyList<MigrationEvent>> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {
@@ -486,6 +509,7 @@ public sealed class MigrationService
         Transaction = migration.Transaction,
         Statements = migration.Up.Statements.Count,
         Server = Manager.Server,
+        Migration = migration,
         Description = $"apply {migration.FileName} on {Manager.Server}: {migration.Up.Statements.Count} statement(s) " +
             (migration.Transaction == TransactionMode.None ? "one by one outside a transaction (Transaction: none)" : "in one transaction with its history row"),
     };
@@ -511,6 +535,7 @@ public sealed class MigrationService
             report.Verbose(history.Exists
                 ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms){(dryRun ? ", read-only" : string.Empty)}."
                 : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
+            report.Observer?.OnHistoryRead(ServiceName, history);
             return new Session(runLock, connection, history);
         }
         catch

@@ -2,8 +2,7 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (-not (Test-Path $pwsh)) { $pwsh = (Get-Process -Id $PID).Path }
+    $pwsh = Get-PwshPath
 
     function Invoke-FreshPwsh([string] $Script) {
         $output = & $pwsh -NoProfile -NonInteractive -Command $Script 2>&1

@@ -49,12 +49,14 @@ function New-TestService {
         [Parameter(Mandatory)] [AllowEmptyString()] [string] $ConnectionString,
         [System.Collections.IDictionary] $Migrations = @{},
         [string] $ExtraConfig = '',
+        [string[]] $DependsOn,
         [string] $PasswordVariable = 'SM_TEST_PASSWORD'
     )
 
     $folder = Join-Path $Root $Name
     New-Item -ItemType Directory -Path (Join-Path $folder 'migrations') -Force | Out-Null
     $config = "service:`n  name: $Name`n"
+    if ($DependsOn) { $config += "  depends_on: [$($DependsOn -join ', ')]`n" }
     if ($ConnectionString) {
         $builder = [System.Data.Common.DbConnectionStringBuilder]::new()
         $builder.set_ConnectionString($ConnectionString)
@@ -96,4 +98,11 @@ function New-TestRoot {
     $path = Join-Path ([IO.Path]::GetTempPath()) ("sm-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $path | Out-Null
     return $path
+}
+
+# The pwsh executable of this PowerShell (under "dotnet pwsh" the process itself is dotnet).
+function Get-PwshPath {
+    $candidate = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $candidate) { return $candidate }
+    return (Get-Process -Id $PID).Path
 }

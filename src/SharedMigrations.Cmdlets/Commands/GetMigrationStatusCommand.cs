@@ -16,62 +16,37 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
     /// <summary>How many services are queried at the same time.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = Defaults.ThrottleLimit;
+    public int ThrottleLimit { get; set; } = Fleet.DefaultThrottleLimit;
 
     protected override void ProcessServices(IReadOnlyList<string> folders)
     {
         var engines = folders.Select(f => (Folder: f, Engine: OpenEngine(f))).Where(x => x.Engine is not null).ToArray();
-        RunOnWorker((bridge, token) => Parallel.ForEachAsync(
-            engines,
-            new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = token },
-            async (item, ct) =>
+        if (engines.Length == 0)
+        {
+            return;
+        }
+
+        var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
+        var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
+        RunOnWorker((bridge, token) => fleet.StatusAsync(
+            Summary,
+            ThrottleLimit,
+            (engine, report) =>
             {
-                var engine = item.Engine!;
-                try
+                var path = paths[engine];
+                if (Summary)
                 {
-                    var report = await engine.GetStatusAsync(ct).ConfigureAwait(false);
-                    if (Summary)
-                    {
-                        var row = OutputMapper.ToServiceStatus(report, item.Folder);
-                        bridge.Post(() => WriteObject(row));
-                    }
-                    else
-                    {
-                        var rows = report.Entries.Select(e => OutputMapper.ToStatus(report.Service, item.Folder, e)).ToArray();
-                        bridge.Post(() => WriteObject(rows, enumerateCollection: true));
-                    }
-                }
-                catch (DatabaseConnectionException ex) when (Summary)
-                {
-                    var latest = SafeLatestVersion(engine);
-                    var row = OutputMapper.ToServiceStatus(
-                        ServiceStatusReport.Unreachable(engine.ServiceName, engine.Definition?.DatabaseName, engine.Manager.Server, latest, ex.Message),
-                        item.Folder);
+                    var row = OutputMapper.ToServiceStatus(report, path);
                     bridge.Post(() => WriteObject(row));
                 }
-                catch (MigrationException ex)
+                else
                 {
-                    bridge.Post(() => WriteError(ErrorRecords.From(ex, item.Folder)));
+                    var rows = report.Entries.Select(e => OutputMapper.ToStatus(report.Service, path, e)).ToArray();
+                    bridge.Post(() => WriteObject(rows, enumerateCollection: true));
                 }
-            }));
-    }
-
-    private static long SafeLatestVersion(MigrationService engine)
-    {
-        try
-        {
-            return engine.Loader.Analyze().LatestVersion;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+            },
+            (engine, ex) => bridge.Post(() => WriteError(ErrorRecords.From(ex, paths[engine]))),
+            token));
     }
 }
 
-/// <summary>Defaults shared by the commands.</summary>
-internal static class Defaults
-{
-    /// <summary>Services worked on at the same time, unless -ThrottleLimit says otherwise.</summary>
-    public const int ThrottleLimit = 8;
-}

@@ -4,7 +4,7 @@ using SharedMigrations.Infrastructure;
 
 namespace SharedMigrations.Commands;
 
-/// <summary>Applies pending migrations, in version order, each in one transaction with its history row.</summary>
+/// <summary>Applies pending migrations, in version order, each in one transaction with its history row; many services as one run.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MigrationUp", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MigrationResult))]
 public sealed class InvokeMigrationUpCommand : DatabaseCommandBase
@@ -24,21 +24,32 @@ public sealed class InvokeMigrationUpCommand : DatabaseCommandBase
     [Parameter]
     public SwitchParameter AllowOutOfOrder { get; set; }
 
+    /// <summary>How many services run at the same time.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Fleet.DefaultThrottleLimit;
+
+    /// <summary>How long to wait for a service outside the run to reach a version that a migration requires (polled), instead of failing at once.</summary>
+    [Parameter]
+    public TimeSpan? WaitForDependency { get; set; }
+
     protected override void ProcessServices(IReadOnlyList<string> folders) =>
-        RunCommands.Run(this, folders, "Invoke-MigrationUp", (engine, options, token) => engine.RunMigrationsAsync(
-            new UpOptions
+        FleetRun.Run(this, folders, "Invoke-MigrationUp", skipPrompt: false, (fleet, approve, observer, dryRun, token) => fleet.UpAsync(
+            new FleetUpOptions
             {
                 Target = Target,
                 Count = Count,
                 AllowOutOfOrder = AllowOutOfOrder.IsPresent,
-                DryRun = options.DryRun,
-                Approve = options.Approve,
-                Observer = options.Observer,
+                DryRun = dryRun,
+                ThrottleLimit = ThrottleLimit,
+                WaitForDependency = WaitForDependency,
+                Approve = approve,
+                Observer = observer,
             },
             token));
 }
 
-/// <summary>Rolls back applied migrations, newest application first.</summary>
+/// <summary>Rolls back applied migrations, newest application first; dependants before the services they depend on.</summary>
 [Cmdlet(VerbsCommon.Undo, "Migration", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(MigrationResult))]
 public sealed class UndoMigrationCommand : DatabaseCommandBase
@@ -54,9 +65,14 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
     [ValidateRange(1, int.MaxValue)]
     public int? Count { get; set; }
 
-    /// <summary>Skip the confirmation prompt, and roll back even what rollback_safety refuses (an empty DOWN, a file changed since it was applied).</summary>
+    /// <summary>Skip the confirmation prompt, and roll back even what rollback_safety or a dependant service refuses.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <summary>How many services roll back at the same time.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Fleet.DefaultThrottleLimit;
 
     protected override void BeginProcessing()
     {
@@ -71,53 +87,62 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
     }
 
     protected override void ProcessServices(IReadOnlyList<string> folders) =>
-        RunCommands.Run(this, folders, "Undo-Migration", (engine, options, token) => engine.RollbackAsync(
-            new DownOptions
+        FleetRun.Run(this, folders, "Undo-Migration", skipPrompt: Force.IsPresent, (fleet, approve, observer, dryRun, token) => fleet.DownAsync(
+            new FleetDownOptions
             {
                 Target = Target,
                 Count = Count,
                 Force = Force.IsPresent,
-                DryRun = options.DryRun,
-                Approve = options.Approve,
-                Observer = options.Observer,
+                DryRun = dryRun,
+                ThrottleLimit = ThrottleLimit,
+                Approve = approve,
+                Observer = observer,
             },
-            token), skipPrompt: Force.IsPresent);
+            token));
 }
 
-/// <summary>The part of a run the commands share: WhatIf, confirmation, observer.</summary>
-internal sealed record RunSettings(bool DryRun, Func<PlannedStep, CancellationToken, ValueTask<bool>> Approve, MigrationObserver Observer);
-
-/// <summary>Runs Invoke-MigrationUp / Undo-Migration over services: engines opened on the pipeline thread, work on a worker, each service's failure reported without stopping the others.</summary>
-internal static class RunCommands
+/// <summary>
+/// Runs Invoke-MigrationUp / Undo-Migration over the services of the input as one fleet run: engines opened on the
+/// pipeline thread, the run on workers, results, errors, prompts and progress written back on the pipeline thread.
+/// </summary>
+internal static class FleetRun
 {
     public static void Run(
         DatabaseCommandBase command,
         IReadOnlyList<string> folders,
         string activity,
-        Func<MigrationService, RunSettings, CancellationToken, Task<MigrationRunResult>> run,
-        bool skipPrompt = false)
+        bool skipPrompt,
+        Func<Fleet, Func<PlannedStep, CancellationToken, ValueTask<bool>>, FleetObserver, bool, CancellationToken, Task<FleetResult>> run)
     {
         var engines = folders.Select(f => (Folder: f, Engine: command.OpenEngine(f))).Where(x => x.Engine is not null).ToArray();
+        if (engines.Length == 0)
+        {
+            return;
+        }
+
         var dryRun = command.WhatIfRequested;
+        var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
+        var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
         command.RunOnWorker(async (bridge, token) =>
         {
-            for (var i = 0; i < engines.Length; i++)
+            var observer = new CmdletFleetObserver(command, bridge, activity, paths);
+            try
             {
-                var (folder, engine) = engines[i];
-                var observer = new CmdletObserver(command, bridge, folder, activity, i + 1);
-                var target = engine!.ServiceName;
-                var settings = new RunSettings(
+                await run(
+                    fleet,
+                    async (step, _) => (skipPrompt && !dryRun) || await command.ShouldProcessOnPipelineAsync(bridge, step.Service, step.Description).ConfigureAwait(false),
+                    observer,
                     dryRun,
-                    async (step, _) => skipPrompt && !dryRun || await command.ShouldProcessOnPipelineAsync(bridge, target, step.Description).ConfigureAwait(false),
-                    observer);
-                try
-                {
-                    await run(engine, settings, token).ConfigureAwait(false);
-                }
-                catch (MigrationException ex)
-                {
-                    bridge.Post(() => command.WriteError(ErrorRecords.From(ex, folder)));
-                }
+                    token).ConfigureAwait(false);
+            }
+            catch (MigrationException ex)
+            {
+                // The plan over all services failed (a cycle, an unknown service): nothing ran.
+                bridge.Post(() => command.WriteError(ErrorRecords.From(ex, ex.FilePath ?? folders[0])));
+            }
+            finally
+            {
+                observer.Complete();
             }
         });
     }

@@ -11,14 +11,16 @@ internal sealed class CmdletObserver : MigrationObserver
     private readonly string _servicePath;
     private readonly string _activity;
     private readonly int _activityId;
+    private readonly int _parentActivityId;
 
-    public CmdletObserver(Cmdlet cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId)
+    public CmdletObserver(Cmdlet cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId, int parentActivityId = -1)
     {
         _cmdlet = cmdlet;
         _bridge = bridge;
         _servicePath = servicePath;
         _activity = activity;
         _activityId = activityId;
+        _parentActivityId = parentActivityId;
     }
 
     public override void OnVerbose(string service, string message) =>
@@ -35,6 +37,7 @@ internal sealed class CmdletObserver : MigrationObserver
         _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
         {
             PercentComplete = count == 0 ? 0 : Math.Min(100, index * 100 / count),
+            ParentActivityId = _parentActivityId,
         }));
 
     public override void OnStepCompleted(Core.MigrationResult result, int index, int count)
@@ -45,7 +48,7 @@ internal sealed class CmdletObserver : MigrationObserver
             _cmdlet.WriteObject(output);
             if (index + 1 == count || !result.Succeeded)
             {
-                _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed });
+                _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentActivityId });
             }
         });
     }

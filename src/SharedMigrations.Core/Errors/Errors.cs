@@ -311,3 +311,62 @@ public sealed class MigrationCreationException : MigrationException
 
     public override MigrationErrorKind Kind { get; }
 }
+
+/// <summary>What is wrong with a dependency between services.</summary>
+public enum DependencyProblem
+{
+    /// <summary>Services require each other in a circle; nothing can run first.</summary>
+    Cycle,
+
+    /// <summary>A depends_on or Requires: names a service that is neither in the run nor a sibling folder.</summary>
+    NotFound,
+
+    /// <summary>The required service has not reached the required version (and -WaitForDependency, if given, ran out).</summary>
+    NotSatisfied,
+
+    /// <summary>The required service failed or was skipped in this run, so the work that depends on it was skipped.</summary>
+    Failed,
+
+    /// <summary>Rolling back would take a service below a version that another service's applied migration requires.</summary>
+    RollbackBlocked,
+}
+
+/// <summary>A dependency between services (depends_on or -- Requires:) that stops work.</summary>
+public sealed class DependencyException : MigrationException
+{
+    public DependencyException(string message, DependencyProblem problem, string? filePath = null, int? line = null)
+        : base(message)
+    {
+        Problem = problem;
+        DependencyFile = filePath;
+        DependencyLine = line;
+    }
+
+    public DependencyProblem Problem { get; }
+
+    public string? DependencyFile { get; }
+
+    public int? DependencyLine { get; }
+
+    public override string? FilePath => DependencyFile;
+
+    public override int? Line => DependencyLine;
+
+    public override string ErrorId => Problem switch
+    {
+        DependencyProblem.Cycle => "DependencyCycle",
+        DependencyProblem.NotFound => "DependencyNotFound",
+        DependencyProblem.NotSatisfied => "DependencyNotSatisfied",
+        DependencyProblem.Failed => "DependencyFailed",
+        _ => "RollbackBlockedByDependant",
+    };
+
+    public override MigrationErrorKind Kind => Problem switch
+    {
+        DependencyProblem.Cycle => MigrationErrorKind.InvalidData,
+        DependencyProblem.NotFound => MigrationErrorKind.ObjectNotFound,
+        DependencyProblem.NotSatisfied => MigrationErrorKind.ResourceUnavailable,
+        DependencyProblem.Failed => MigrationErrorKind.OperationStopped,
+        _ => MigrationErrorKind.InvalidOperation,
+    };
+}

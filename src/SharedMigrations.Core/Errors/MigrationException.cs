@@ -12,6 +12,8 @@ public enum MigrationErrorKind
     OperationTimeout,
     ObjectNotFound,
     ResourceExists,
+    ResourceUnavailable,
+    OperationStopped,
     NotSpecified,
 }
 
