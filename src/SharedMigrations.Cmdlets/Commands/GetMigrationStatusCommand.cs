@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Ci;
 using SharedMigrations.Infrastructure;
 
 namespace SharedMigrations.Commands;
@@ -28,12 +29,30 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
 
         var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
         var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
+        var rows = new System.Collections.Concurrent.ConcurrentQueue<SummaryRow>();
         RunOnWorker((bridge, token) => fleet.StatusAsync(
             Summary,
             ThrottleLimit,
             (engine, report) =>
             {
                 var path = paths[engine];
+                rows.Enqueue(new SummaryRow(
+                    report.Service,
+                    report.Database,
+                    report.CurrentVersion,
+                    report.LatestVersion,
+                    report.Pending,
+                    TimeSpan.Zero,
+                    report.State == Core.ServiceState.Unreachable ? $"Unreachable: {report.Reason}" : $"{report.State}{(report.Problems.Count > 0 ? ": " + string.Join("; ", report.Problems) : string.Empty)}",
+                    report.State is Core.ServiceState.UpToDate or Core.ServiceState.Pending));
+                var annotations = report.Entries.Select(e => Annotations.For(report.Service, e)).Where(a => a is not null).ToArray();
+                bridge.Post(() =>
+                {
+                    foreach (var annotation in annotations)
+                    {
+                        WriteAnnotation(annotation);
+                    }
+                });
                 if (Summary)
                 {
                     var row = OutputMapper.ToServiceStatus(report, path);
@@ -45,8 +64,12 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
                     bridge.Post(() => WriteObject(rows, enumerateCollection: true));
                 }
             },
-            (engine, ex) => bridge.Post(() => WriteError(ErrorRecords.From(ex, paths[engine]))),
+            (engine, ex) => bridge.Post(() => WriteMigrationError(ex, paths[engine])),
             token));
+        if (Summary)
+        {
+            WriteSummary("SharedMigrations: Get-MigrationStatus -Summary", rows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());
+        }
     }
 }
 

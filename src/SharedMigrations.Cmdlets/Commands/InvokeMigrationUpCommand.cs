@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Ci;
 using SharedMigrations.Infrastructure;
 
 namespace SharedMigrations.Commands;
@@ -107,6 +108,29 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
 /// </summary>
 internal static class FleetRun
 {
+    /// <summary>A service's row in the CI step summary.</summary>
+    public static SummaryRow SummaryRowOf(FleetServiceOutcome outcome)
+    {
+        var result = outcome.Result;
+        var ran = result?.Results ?? Array.Empty<Core.MigrationResult>();
+        var outcomeText = outcome.State switch
+        {
+            FleetServiceState.Succeeded when result is { DryRun: true } => $"WhatIf: {result.Planned.Count(p => p.Kind == PlannedStepKind.Migration)} would run",
+            FleetServiceState.Succeeded => "Succeeded",
+            FleetServiceState.Skipped => $"Skipped: {outcome.Error?.Message}",
+            _ => $"Failed ({outcome.Error?.ErrorId}): {outcome.Error?.Message}",
+        };
+        return new SummaryRow(
+            outcome.Service.ServiceName,
+            outcome.Service.Definition?.DatabaseName,
+            result?.FromVersion,
+            result?.ToVersion,
+            ran.Count(r => r.Succeeded),
+            TimeSpan.FromTicks(ran.Sum(r => r.Duration.Ticks)),
+            outcomeText,
+            outcome.State == FleetServiceState.Succeeded);
+    }
+
     public static void Run(
         DatabaseCommandBase command,
         IReadOnlyList<string> folders,
@@ -123,27 +147,47 @@ internal static class FleetRun
         var dryRun = command.WhatIfRequested;
         var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
         var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
-        command.RunOnWorker(async (bridge, token) =>
+        CmdletFleetObserver? observer = null;
+        try
         {
-            var observer = new CmdletFleetObserver(command, bridge, activity, paths);
+            command.RunOnWorker(async (bridge, token) =>
+            {
+                observer = new CmdletFleetObserver(command, bridge, activity, paths);
+                try
+                {
+                    await run(
+                        fleet,
+                        async (step, _) => (skipPrompt && !dryRun) || await command.ShouldProcessOnPipelineAsync(bridge, step.Service, step.Description).ConfigureAwait(false),
+                        observer,
+                        dryRun,
+                        token).ConfigureAwait(false);
+                }
+                catch (MigrationException ex)
+                {
+                    // The plan over all services failed (a cycle, an unknown service): nothing ran.
+                    bridge.Post(() => command.WriteMigrationError(ex, ex.FilePath ?? folders[0]));
+                }
+                finally
+                {
+                    observer.Complete();
+                }
+            });
+        }
+        finally
+        {
+            // Also when -ErrorAction Stop or Ctrl+C ended the run early: the summary matters most then.
+            var finished = observer?.Outcomes.ToDictionary(o => o.Service) ?? new Dictionary<MigrationService, FleetServiceOutcome>();
+            var rows = engines.Select(e => finished.TryGetValue(e.Engine!, out var outcome)
+                ? SummaryRowOf(outcome)
+                : new SummaryRow(e.Engine!.ServiceName, e.Engine.Definition?.DatabaseName, null, null, 0, TimeSpan.Zero, "Not run (the run stopped before it)", false)).ToArray();
             try
             {
-                await run(
-                    fleet,
-                    async (step, _) => (skipPrompt && !dryRun) || await command.ShouldProcessOnPipelineAsync(bridge, step.Service, step.Description).ConfigureAwait(false),
-                    observer,
-                    dryRun,
-                    token).ConfigureAwait(false);
+                command.WriteSummary($"SharedMigrations: {activity}{(dryRun ? " -WhatIf" : string.Empty)}", rows);
             }
-            catch (MigrationException ex)
+            catch (Exception ex) when (ex is PipelineStoppedException or ActionPreferenceStopException)
             {
-                // The plan over all services failed (a cycle, an unknown service): nothing ran.
-                bridge.Post(() => command.WriteError(ErrorRecords.From(ex, ex.FilePath ?? folders[0])));
+                // The run is being stopped; the error that stopped it is what the caller sees.
             }
-            finally
-            {
-                observer.Complete();
-            }
-        });
+        }
     }
 }

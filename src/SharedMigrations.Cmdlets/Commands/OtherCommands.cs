@@ -55,7 +55,7 @@ public sealed class NewMigrationCommand : ServiceCommandBase
             }
             catch (MigrationException ex)
             {
-                WriteError(ErrorRecords.From(ex, folder));
+                WriteMigrationError(ex, folder);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -85,7 +85,7 @@ public sealed class GetMigrationHistoryCommand : DatabaseCommandBase
                 }
                 catch (MigrationException ex)
                 {
-                    bridge.Post(() => WriteError(ErrorRecords.From(ex, folder)));
+                    bridge.Post(() => WriteMigrationError(ex, folder));
                 }
             }
         });
@@ -125,7 +125,7 @@ public sealed class RepairMigrationHistoryCommand : DatabaseCommandBase
                 }
                 catch (MigrationException ex)
                 {
-                    bridge.Post(() => WriteError(ErrorRecords.From(ex, folder)));
+                    bridge.Post(() => WriteMigrationError(ex, folder));
                 }
             }
         });
@@ -157,6 +157,7 @@ public sealed class TestMigrationCommand : ServiceCommandBase
             catch (ConfigurationException ex)
             {
                 failed = true;
+                WriteAnnotation(new Core.Ci.Annotation(Core.Ci.AnnotationLevel.Error, ex.Message, ex.ConfigPath, ex.ConfigLine, "Configuration"));
                 if (!Quiet)
                 {
                     WriteObject(new MigrationDiagnostic
@@ -175,13 +176,14 @@ public sealed class TestMigrationCommand : ServiceCommandBase
             }
             catch (MigrationException ex)
             {
-                WriteError(ErrorRecords.From(ex, folder));
+                WriteMigrationError(ex, folder);
                 failed = true;
                 continue;
             }
 
             foreach (var warning in service.Configuration.Warnings)
             {
+                WriteAnnotation(new Core.Ci.Annotation(Core.Ci.AnnotationLevel.Warning, $"{service.Name}: {warning.Message}", warning.ConfigPath, warning.Line, "ConfigurationUnknownKey"));
                 if (!Quiet)
                 {
                     WriteObject(new MigrationDiagnostic
@@ -201,6 +203,7 @@ public sealed class TestMigrationCommand : ServiceCommandBase
             foreach (var diagnostic in MigrationLinter.Check(set))
             {
                 failed |= diagnostic.Severity == Core.DiagnosticSeverity.Error;
+                WriteAnnotation(Core.Ci.Annotations.For(service.Name, diagnostic));
                 if (!Quiet)
                 {
                     WriteObject(OutputMapper.ToDiagnostic(diagnostic, service.Name, folder));

@@ -8,14 +8,15 @@ internal sealed class CmdletFleetObserver : FleetObserver
 {
     private const int FleetActivityId = 0;
 
-    private readonly Cmdlet _cmdlet;
+    private readonly ServiceCommandBase _cmdlet;
     private readonly PipelineBridge _bridge;
     private readonly string _activity;
     private readonly IReadOnlyDictionary<MigrationService, string> _paths;
     private readonly Dictionary<MigrationService, int> _ids;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetServiceOutcome> _outcomes = new();
     private int _finished;
 
-    public CmdletFleetObserver(Cmdlet cmdlet, PipelineBridge bridge, string activity, IReadOnlyDictionary<MigrationService, string> paths)
+    public CmdletFleetObserver(ServiceCommandBase cmdlet, PipelineBridge bridge, string activity, IReadOnlyDictionary<MigrationService, string> paths)
     {
         _cmdlet = cmdlet;
         _bridge = bridge;
@@ -32,14 +33,18 @@ internal sealed class CmdletFleetObserver : FleetObserver
     public override void OnServiceWaiting(MigrationService service, string reason) =>
         _bridge.Post(() => _cmdlet.WriteVerbose($"{service.ServiceName}: {reason}."));
 
+    /// <summary>The services that finished so far, in the order they finished.</summary>
+    public IReadOnlyCollection<FleetServiceOutcome> Outcomes => _outcomes;
+
     public override void OnServiceFinished(FleetServiceOutcome outcome)
     {
+        _outcomes.Enqueue(outcome);
         Interlocked.Increment(ref _finished);
         var service = outcome.Service;
         var path = _paths[service];
         if (outcome.Error is { } error)
         {
-            _bridge.Post(() => _cmdlet.WriteError(ErrorRecords.From(error, path)));
+            _bridge.Post(() => _cmdlet.WriteMigrationError(error, path));
         }
 
         _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_ids[service], $"{_activity}: {service.ServiceName}", outcome.State.ToString())

@@ -6,14 +6,14 @@ namespace SharedMigrations.Infrastructure;
 /// <summary>Turns what the engine reports on worker threads into verbose lines, warnings, progress and result objects written on the pipeline thread.</summary>
 internal sealed class CmdletObserver : MigrationObserver
 {
-    private readonly Cmdlet _cmdlet;
+    private readonly ServiceCommandBase _cmdlet;
     private readonly PipelineBridge _bridge;
     private readonly string _servicePath;
     private readonly string _activity;
     private readonly int _activityId;
     private readonly int _parentActivityId;
 
-    public CmdletObserver(Cmdlet cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId, int parentActivityId = -1)
+    public CmdletObserver(ServiceCommandBase cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId, int parentActivityId = -1)
     {
         _cmdlet = cmdlet;
         _bridge = bridge;
@@ -27,7 +27,11 @@ internal sealed class CmdletObserver : MigrationObserver
         _bridge.Post(() => _cmdlet.WriteVerbose($"{service}: {message}"));
 
     public override void OnWarning(string service, string message) =>
-        _bridge.Post(() => _cmdlet.WriteWarning($"{service}: {message}"));
+        _bridge.Post(() =>
+        {
+            _cmdlet.WriteWarning($"{service}: {message}");
+            _cmdlet.WriteAnnotation(new Core.Ci.Annotation(Core.Ci.AnnotationLevel.Warning, $"{service}: {message}"));
+        });
 
     public override void OnLockWaiting(string service, RunLockHolder? holder) =>
         _bridge.Post(() => _cmdlet.WriteWarning(

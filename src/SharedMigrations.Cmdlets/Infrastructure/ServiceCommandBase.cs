@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Ci;
 using SharedMigrations.Core.Database;
 
 namespace SharedMigrations.Infrastructure;
@@ -41,6 +42,18 @@ public abstract class ServiceCommandBase : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MigrationsPath { get; set; }
+
+    /// <summary>
+    /// The CI system whose annotations (problems at file and line) and step summary to write: Auto detects GitHub Actions
+    /// and Azure DevOps from the environment; None prints nothing. Without the parameter, $SharedMigrationsCIFormat decides.
+    /// </summary>
+    [Parameter]
+    public CIFormat CIFormat { get; set; } = CIFormat.Auto;
+
+    /// <summary>The name of the module preference variable that sets -CIFormat for every command.</summary>
+    internal const string CIFormatPreference = "SharedMigrationsCIFormat";
+
+    private CiReporter? _ci;
 
     /// <summary>Resolves service folders, in input order, each once.</summary>
     protected override void ProcessRecord()
@@ -111,13 +124,14 @@ public abstract class ServiceCommandBase : PSCmdlet
             foreach (var warning in service.Configuration.Warnings)
             {
                 WriteWarning($"{service.Name}: {warning}");
+                WriteAnnotation(new Annotation(AnnotationLevel.Warning, $"{service.Name}: {warning.Message}", warning.ConfigPath, warning.Line, "ConfigurationUnknownKey"));
             }
 
             return service;
         }
         catch (MigrationException ex)
         {
-            WriteError(ErrorRecords.From(ex, folder));
+            WriteMigrationError(ex, folder);
             return null;
         }
     }
@@ -145,6 +159,73 @@ public abstract class ServiceCommandBase : PSCmdlet
     internal Task<bool> ShouldProcessOnPipelineAsync(PipelineBridge bridge, string target, string action) =>
         bridge.InvokeAsync(() => ShouldProcess(target, action));
 
+    /// <summary>The CI reporter of this command: -CIFormat, else $SharedMigrationsCIFormat, else Auto.</summary>
+    internal CiReporter Ci => _ci ??= new CiReporter(ResolveCiFormat(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+
+    /// <summary>Writes an engine error as CI annotations at its files and lines, then as an ErrorRecord (which -ErrorAction Stop turns into a throw).</summary>
+    internal void WriteMigrationError(MigrationException exception, object? target)
+    {
+        foreach (var annotation in Annotations.For(exception))
+        {
+            WriteAnnotation(annotation);
+        }
+
+        WriteError(ErrorRecords.From(exception, target));
+    }
+
+    /// <summary>Prints a CI annotation on the host (plain text, no colour); nothing outside CI.</summary>
+    internal void WriteAnnotation(Annotation? annotation)
+    {
+        if (annotation is not null && Ci.FormatAnnotation(annotation) is { } line)
+        {
+            WriteCiLine(line);
+        }
+    }
+
+    /// <summary>Writes a step summary (GitHub: appended to $GITHUB_STEP_SUMMARY; Azure DevOps: uploaded).</summary>
+    internal void WriteSummary(string title, IReadOnlyList<SummaryRow> rows)
+    {
+        try
+        {
+            if (Ci.WriteSummary(title, rows) is { } line)
+            {
+                WriteCiLine(line);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"The CI step summary could not be written: {ex.Message}");
+        }
+    }
+
+    private void WriteCiLine(string line)
+    {
+        if (Host?.UI is { } ui)
+        {
+            ui.WriteLine(line);
+        }
+        else
+        {
+            Console.Out.WriteLine(line);
+        }
+    }
+
+    private Core.Ci.CiFormat ResolveCiFormat()
+    {
+        var chosen = CIFormat;
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(CIFormat)) && GetVariableValue(CIFormatPreference) is { } preference)
+        {
+            var text = preference is PSObject wrapped ? wrapped.BaseObject?.ToString() : preference.ToString();
+            if (!Enum.TryParse(text, ignoreCase: true, out chosen))
+            {
+                WriteWarning($"${CIFormatPreference} is '{text}', which is not one of Auto, None, GitHubActions, AzureDevOps; using Auto.");
+                chosen = CIFormat.Auto;
+            }
+        }
+
+        return Enum.Parse<Core.Ci.CiFormat>(chosen.ToString());
+    }
+
     /// <summary>Whether -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>
     internal bool WhatIfRequested =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
@@ -171,7 +252,7 @@ public abstract class ServiceCommandBase : PSCmdlet
         catch (MigrationException ex)
         {
             HadInputErrors = true;
-            WriteError(ErrorRecords.From(ex, original));
+            WriteMigrationError(ex, original);
             return;
         }
 
@@ -226,7 +307,7 @@ public abstract class DatabaseCommandBase : ServiceCommandBase
         }
         catch (MigrationException ex)
         {
-            WriteError(ErrorRecords.From(ex, folder));
+            WriteMigrationError(ex, folder);
             return null;
         }
     }

@@ -198,3 +198,19 @@ public sealed class MigrationDiagnostic
         ? $"{System.IO.Path.GetFileName(File)}:{line}: {Severity}: {Message}"
         : $"{System.IO.Path.GetFileName(File)}: {Severity}: {Message}";
 }
+
+/// <summary>Which CI system's annotations and step summary to write (see about_SharedMigrations, docs/ci.md).</summary>
+public enum CIFormat
+{
+    /// <summary>Detect from the environment: GITHUB_ACTIONS=true or TF_BUILD=True; elsewhere nothing is printed.</summary>
+    Auto,
+
+    /// <summary>Never print CI annotations or summaries.</summary>
+    None,
+
+    /// <summary>GitHub Actions workflow commands and $GITHUB_STEP_SUMMARY.</summary>
+    GitHubActions,
+
+    /// <summary>Azure DevOps logging commands and an uploaded summary.</summary>
+    AzureDevOps,
+}

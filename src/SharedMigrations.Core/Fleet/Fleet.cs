@@ -46,6 +46,7 @@ public sealed class Fleet
         {
             var mine = progress[member];
             FleetServiceOutcome outcome;
+            ProgressObserver? recorder = null;
             try
             {
                 if (member.LoadError is { } loadError)
@@ -73,6 +74,7 @@ public sealed class Fleet
 
                 using var place = await ThrottlePlace.TakeAsync(places, cancellationToken).ConfigureAwait(false);
                 observer.OnServiceStarted(member.Engine);
+                recorder = new ProgressObserver(observer.ForService(member.Engine), mine, member.Name, MigrationDirection.Up);
                 var result = await member.Engine.RunMigrationsAsync(
                     new UpOptions
                     {
@@ -80,7 +82,7 @@ public sealed class Fleet
                         Count = options.Count,
                         AllowOutOfOrder = options.AllowOutOfOrder,
                         DryRun = options.DryRun,
-                        Observer = new ProgressObserver(observer.ForService(member.Engine), mine),
+                        Observer = recorder,
                         Approve = async (step, token) =>
                         {
                             if (step.Migration is { } migration && member.Requirements.TryGetValue(migration.Version, out var requirements))
@@ -104,6 +106,7 @@ public sealed class Fleet
                 {
                     Service = member.Engine,
                     State = ex is DependencyException { Problem: DependencyProblem.Failed } ? FleetServiceState.Skipped : FleetServiceState.Failed,
+                    Result = recorder?.Partial(),
                     Error = ex,
                 };
             }
@@ -179,6 +182,7 @@ public sealed class Fleet
         async Task RunAsync(FleetMember member)
         {
             FleetServiceOutcome outcome;
+            ProgressObserver? recorder = null;
             try
             {
                 foreach (var dependant in member.Dependants)
@@ -219,6 +223,7 @@ public sealed class Fleet
                     await CheckDependantsAsync(member, planned, dependants, cancellationToken).ConfigureAwait(false);
                 }
 
+                recorder = new ProgressObserver(observer.ForService(member.Engine), null, member.Name, MigrationDirection.Down);
                 var result = await member.Engine.RollbackAsync(
                     new DownOptions
                     {
@@ -227,14 +232,14 @@ public sealed class Fleet
                         Force = options.Force,
                         DryRun = options.DryRun,
                         Approve = options.Approve,
-                        Observer = observer.ForService(member.Engine),
+                        Observer = recorder,
                     },
                     cancellationToken).ConfigureAwait(false);
                 outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Succeeded, Result = result };
             }
             catch (MigrationException ex)
             {
-                outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Error = ex };
+                outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Result = recorder?.Partial(), Error = ex };
             }
             catch
             {
@@ -492,31 +497,71 @@ public sealed class Fleet
     private static string FailureWord(ConcurrentDictionary<FleetMember, FleetServiceOutcome> outcomes, FleetMember other) =>
         outcomes.TryGetValue(other, out var outcome) && outcome.State == FleetServiceState.Skipped ? "was skipped" : "failed";
 
-    /// <summary>Passes events on to the caller's observer and keeps a service's progress current for the services waiting on it.</summary>
-    private sealed class ProgressObserver(MigrationObserver? inner, ServiceProgress progress) : MigrationObserver
+    /// <summary>
+    /// Passes events on to the caller's observer, keeps a service's progress current for the services waiting on it, and
+    /// records what ran, so that a service that fails part way still reports where it started and what it applied.
+    /// </summary>
+    private sealed class ProgressObserver(MigrationObserver? inner, ServiceProgress? progress, string service, MigrationDirection direction) : MigrationObserver
     {
-        public override void OnVerbose(string service, string message) => inner?.OnVerbose(service, message);
+        private readonly List<MigrationResult> _results = new();
+        private long? _from;
 
-        public override void OnWarning(string service, string message) => inner?.OnWarning(service, message);
+        public override void OnVerbose(string name, string message) => inner?.OnVerbose(name, message);
 
-        public override void OnLockWaiting(string service, RunLockHolder? holder) => inner?.OnLockWaiting(service, holder);
+        public override void OnWarning(string name, string message) => inner?.OnWarning(name, message);
 
-        public override void OnHistoryRead(string service, HistorySnapshot history)
+        public override void OnLockWaiting(string name, RunLockHolder? holder) => inner?.OnLockWaiting(name, holder);
+
+        public override void OnHistoryRead(string name, HistorySnapshot history)
         {
-            progress.Advance(history.CurrentVersion);
-            inner?.OnHistoryRead(service, history);
+            _from = history.CurrentVersion;
+            progress?.Advance(history.CurrentVersion);
+            inner?.OnHistoryRead(name, history);
         }
 
         public override void OnStepStarting(PlannedStep step, int index, int count) => inner?.OnStepStarting(step, index, count);
 
         public override void OnStepCompleted(MigrationResult result, int index, int count)
         {
+            lock (_results)
+            {
+                _results.Add(result);
+            }
+
             if (result.Succeeded && result.Direction == MigrationDirection.Up)
             {
-                progress.Advance(result.Version);
+                progress?.Advance(result.Version);
             }
 
             inner?.OnStepCompleted(result, index, count);
+        }
+
+        /// <summary>What ran before the service failed (null when it failed before reading its history).</summary>
+        public MigrationRunResult? Partial()
+        {
+            if (_from is not { } from)
+            {
+                return null;
+            }
+
+            MigrationResult[] results;
+            lock (_results)
+            {
+                results = _results.ToArray();
+            }
+
+            var applied = results.Where(r => r.Succeeded).Select(r => r.Version).ToArray();
+            return new MigrationRunResult
+            {
+                Service = service,
+                Direction = direction,
+                Results = results,
+                Planned = Array.Empty<PlannedStep>(),
+                FromVersion = from,
+                ToVersion = direction == MigrationDirection.Up
+                    ? applied.Append(from).Max()
+                    : applied.Length == 0 ? from : Math.Min(from, applied.Min() - 1),
+            };
         }
     }
 }
