@@ -8,26 +8,42 @@
       Build    compile, assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
                dependencies in Dependencies/), generate the MAML help from docs/commands, check the file list.
       Test     Build, start a throwaway PostgreSQL (tests/TestDatabase), run the xunit engine tests and the Pester
-               module tests against it.
+               module tests against it. Writes the packages first (as Package does), so the Package tests can install them.
+      Package  Build, then write the packages into out/packages/: the module as a PowerShell Gallery package
+               (SharedMigrations.<version>.nupkg, written by Publish-PSResource, installed with Install-PSResource from
+               a local or feed repository) and the engine as the NuGet package SharedMigrations.Core.<version>.nupkg
+               with its symbols (.snupkg) and Source Link.
       Demo     Build, start a throwaway PostgreSQL, create the example services' roles and databases, migrate them all,
                show the status, roll one service back one step, show the status again, clean up.
+      Bench    Build, then measure the engine, the module in a warm session and the whole pwsh process beside psql -f,
+               DbUp and Evolve on one throwaway PostgreSQL (data directory on /dev/shm where there is one): apply 200
+               and 1,000 migrations, no-op up, status, Import-Module, 10,000 files, a fleet of 50 services; with round
+               trips counted. Writes out/bench/performance.md and the generated section of docs/performance.md
+               (10-15 minutes on two cores). With -Smoke: tiny sizes, one iteration each, docs/ untouched (what CI
+               runs, about a minute after the build). Not part of Test: it is not a timed test.
       Clean    Remove out/ and the build output.
 
 .EXAMPLE
     dotnet tool restore
     dotnet pwsh ./build.ps1 Test
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -Smoke
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Test: run only the tests whose Pester tags / xunit traits match (for example Reliability).
-    [string[]] $Tag
+    [string[]] $Tag,
+
+    # Bench: tiny sizes and one iteration each, to prove the benchmark still runs (CI); docs/performance.md is not touched.
+    [switch] $Smoke
 )
 
 $ErrorActionPreference = 'Stop'
@@ -185,6 +201,7 @@ function Stop-TestDatabase($Database) {
 
 function Invoke-Test {
     Invoke-Build
+    if (-not $Tag -or $Tag -contains 'Package') { New-Packages }
     $tools = Restore-TestTools
     $database = Start-TestDatabase
     $saved = $env:SHAREDMIGRATIONS_TEST_CONNECTION
@@ -231,6 +248,84 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $harness = Join-Path $Root "bench/SharedMigrations.Benchmarks/bin/$Configuration/net10.0/SharedMigrations.Benchmarks.dll"
+    $arguments = @('--module', $ModuleManifest, '--work', (Join-Path $Root 'out/bench/work'))
+    # The pwsh running this build (its own launcher, not `dotnet pwsh`, whose tool lookup would be timed too).
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $pwsh) { $arguments += @('--pwsh', $pwsh) }
+    if ($Smoke) {
+        Write-Step 'Benchmark, smoke run (tiny sizes; the figures mean nothing)'
+        $arguments += @('--smoke', '--report', (Join-Path $Root 'out/bench/performance-smoke.md'))
+    }
+    else {
+        Write-Step 'Benchmark, full run (10-15 minutes; keep the machine otherwise idle for figures worth keeping)'
+        $arguments += @('--report', (Join-Path $Root 'out/bench/performance.md'), '--docs', (Join-Path $Root 'docs/performance.md'))
+    }
+
+    Invoke-Native dotnet $harness @arguments
+}
+
+function Invoke-Package {
+    Invoke-Build
+    New-Packages
+}
+
+# The module and the engine as packages in out/packages (after Invoke-Build).
+function New-Packages {
+    $packages = Join-Path $Root 'out/packages'
+    Remove-Item $packages -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $packages | Out-Null
+
+    Test-GalleryManifest
+    Write-Step "Packing the module into $packages (Publish-PSResource, in a child pwsh)"
+    # On Linux PSResourceGet keeps its repository registrations under XDG_DATA_HOME: give the child a folder of its own,
+    # so the user's registrations are not even opened (elsewhere the script's unique name and finally do the job).
+    $saved = $env:XDG_DATA_HOME
+    $data = Join-Path ([IO.Path]::GetTempPath()) ("sm-package-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    New-Item -ItemType Directory -Path $data | Out-Null
+    Push-Location $Root
+    try {
+        if ($IsLinux) { $env:XDG_DATA_HOME = $data }
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Publish-ModulePackage.ps1') `
+            -ModulePath $ModuleRoot -Destination $packages
+    }
+    finally {
+        $env:XDG_DATA_HOME = $saved
+        Pop-Location
+        Remove-Item $data -Recurse -Force -ErrorAction Ignore
+    }
+
+    Write-Step 'Packing the engine (SharedMigrations.Core, with symbols and Source Link)'
+    Invoke-Native dotnet pack (Join-Path $Root 'src/SharedMigrations.Core') -c $Configuration --no-build --nologo -v quiet -o $packages
+
+    foreach ($file in Get-ChildItem $packages -File | Sort-Object Name) {
+        Write-Host ('    {0,-45} {1,8:N0} KB' -f $file.Name, ($file.Length / 1KB))
+    }
+}
+
+# What a gallery needs from the manifest: Description, Author, Tags, a license; a ProjectUri only when it is a real one.
+function Test-GalleryManifest {
+    $data = Import-PowerShellDataFile $ModuleManifest
+    $psData = $data.PrivateData.PSData
+    $problems = @()
+    if (-not "$($data['Description'])".Trim()) { $problems += 'Description' }
+    if (-not "$($data['Author'])".Trim()) { $problems += 'Author' }
+    if (-not $psData -or -not $psData['Tags']) { $problems += 'PrivateData.PSData.Tags' }
+    if (-not $psData -or -not $psData['LicenseUri']) { $problems += 'PrivateData.PSData.LicenseUri' }
+    if (-not (Test-Path (Join-Path $ModuleRoot 'LICENSE'))) { $problems += 'the LICENSE file in the module folder' }
+    foreach ($key in 'LicenseUri', 'ProjectUri', 'IconUri') {
+        if ($psData -and $psData[$key] -and -not ([uri]::IsWellFormedUriString($psData[$key], 'Absolute') -and $psData[$key] -like 'https://*')) {
+            $problems += "PrivateData.PSData.$key (not an https URL: $($psData[$key]))"
+        }
+    }
+
+    if ($problems) {
+        throw "The module manifest $ModuleManifest lacks what a gallery needs: $($problems -join ', ')."
+    }
+}
+
 function Invoke-Clean {
     Remove-Item (Join-Path $Root 'out') -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet clean (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet
@@ -240,7 +335,9 @@ foreach ($name in $Task) {
     switch ($name) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 }

@@ -8,6 +8,7 @@ namespace SharedMigrations.Core;
 public sealed class MigrationLoader
 {
     private readonly ILogger _logger;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Reading> Readings = new(StringComparer.Ordinal);
 
     public MigrationLoader(string migrationsPath, string? serviceName = null)
         : this(migrationsPath, null, serviceName)
@@ -44,22 +45,27 @@ public sealed class MigrationLoader
             return new MigrationSet(MigrationsPath, Array.Empty<Migration>(), Array.Empty<MigrationDiagnostic>());
         }
 
-        var files = Directory.EnumerateFiles(MigrationsPath, "*", new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
-            .Where(f => MigrationFileName.IsCandidate(Path.GetFileName(f)))
-            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+        var entries = new DirectoryInfo(MigrationsPath)
+            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
+            .Where(f => MigrationFileName.IsCandidate(f.Name))
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToArray();
 
-        var results = new MigrationParseResult[files.Length];
-        if (files.Length >= 64)
+        // A folder is read again and again (the fleet plan then the run, every command of a warm session, every CI
+        // no-op): reuse the last reading of this folder while no file was added, removed, resized or rewritten since.
+        var fingerprint = new FolderFingerprint(entries.Select(f => (f.Name, f.Length, f.LastWriteTimeUtc.Ticks)).ToArray());
+        if (Readings.TryGetValue(MigrationsPath, out var last) && last.Fingerprint.Equals(fingerprint))
         {
-            Parallel.For(0, files.Length, i => results[i] = MigrationParser.ParseFile(files[i]));
+            return last.Set;
         }
-        else
+
+        var files = entries.Select(f => f.FullName).ToArray();
+
+        // One thread: parsing is cheap and allocation-bound, and threads cost more CPU than they save on small machines.
+        var results = new MigrationParseResult[files.Length];
+        for (var i = 0; i < files.Length; i++)
         {
-            for (var i = 0; i < files.Length; i++)
-            {
-                results[i] = MigrationParser.ParseFile(files[i]);
-            }
+            results[i] = MigrationParser.ParseFile(files[i]);
         }
 
         var diagnostics = new List<MigrationDiagnostic>();
@@ -90,7 +96,9 @@ public sealed class MigrationLoader
 
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         _logger.LogDebug("Loaded {Count} migrations from {Path}.", migrations.Count, MigrationsPath);
-        return new MigrationSet(MigrationsPath, migrations, diagnostics);
+        var set = new MigrationSet(MigrationsPath, migrations, diagnostics);
+        Readings[MigrationsPath] = new Reading(fingerprint, set);
+        return set;
     }
 
     /// <summary>Reads every migration; throws <see cref="MigrationFormatException"/> naming each bad file (and line) when any breaks the rules.</summary>
@@ -104,4 +112,19 @@ public sealed class MigrationLoader
 
         return set;
     }
+}
+
+/// <summary>A folder's last reading, replaced as a whole (one reference) so concurrent readers never see half of it.</summary>
+internal sealed record Reading(FolderFingerprint Fingerprint, MigrationSet Set);
+
+/// <summary>What a migrations folder held when it was read: every migration file's name, size and last write time.</summary>
+internal sealed class FolderFingerprint(IReadOnlyList<(string Name, long Length, long Ticks)> files) : IEquatable<FolderFingerprint>
+{
+    private readonly IReadOnlyList<(string Name, long Length, long Ticks)> _files = files;
+
+    public bool Equals(FolderFingerprint? other) => other is not null && _files.SequenceEqual(other._files);
+
+    public override bool Equals(object? obj) => Equals(obj as FolderFingerprint);
+
+    public override int GetHashCode() => _files.Count;
 }

@@ -57,9 +57,17 @@ public sealed class MigrationManager
     /// <summary>Reads the history in one query on a connection of its own, read-only, without the lock.</summary>
     public async Task<HistorySnapshot> ReadHistoryAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadHistoryAsync(connection, readOnly: true, cancellationToken).ConfigureAwait(false);
+        var (connection, history) = await OpenWithAsync(c => ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return history;
     }
+
+    /// <summary>
+    /// Opens a connection and runs its first, idempotent use: a pooled connection found dead (its server restarted) is
+    /// replaced and the use runs once more, with no extra round trip while the connection is alive.
+    /// </summary>
+    internal Task<(NpgsqlConnection Connection, T Result)> OpenWithAsync<T>(Func<NpgsqlConnection, Task<T>> firstUse, CancellationToken cancellationToken) =>
+        _opener.OpenAsync(firstUse, cancellationToken);
 
     /// <summary>Reads the history in one query on the given connection.</summary>
     public Task<HistorySnapshot> ReadHistoryAsync(NpgsqlConnection connection, bool readOnly, CancellationToken cancellationToken = default) =>
@@ -112,8 +120,9 @@ public sealed class MigrationManager
     /// <summary>Reads the audit log, oldest first.</summary>
     public async Task<IReadOnlyList<MigrationEvent>> ReadEventsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await Guard(() => History.ReadEventsAsync(connection, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (connection, events) = await OpenWithAsync(c => Guard(() => History.ReadEventsAsync(c, cancellationToken), cancellationToken), cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return events;
     }
 
     internal string Redact(string? text) => SecretRedactor.Redact(text, _secrets);
@@ -125,7 +134,7 @@ public sealed class MigrationManager
         {
             return await action().ConfigureAwait(false);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException && !cancellationToken.IsCancellationRequested)
+        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested && (ex is not PostgresException || ex is PostgresException pg && ConnectionOpener.IsSessionLost(pg)))
         {
             throw _opener.Translate(ex);
         }

@@ -251,9 +251,13 @@ public sealed class MigrationService
     }
 
     /// <summary>The state of every migration and of the service, from one read of the history (no lock, read-only).</summary>
-    public async Task<ServiceStatusReport> GetStatusAsync(CancellationToken cancellationToken = default)
+    public Task<ServiceStatusReport> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        GetStatusAsync(null, cancellationToken);
+
+    /// <summary>The state of every migration and of the service; <paramref name="observer"/> hears each step and its time.</summary>
+    public async Task<ServiceStatusReport> GetStatusAsync(MigrationObserver? observer, CancellationToken cancellationToken = default)
     {
-        var report = new Reporter(ServiceName, null, _logger);
+        var report = new Reporter(ServiceName, observer, _logger);
         var files = LoadFiles(report);
         var watch = Stopwatch.StartNew();
         var history = await Manager.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
@@ -264,7 +268,9 @@ public sealed class MigrationService
             .ToArray();
         var pending = entries.Count(e => e.State is MigrationState.Pending or MigrationState.OutOfOrder);
         var state = problems.Length > 0 ? ServiceState.Drifted : pending > 0 ? ServiceState.Pending : ServiceState.UpToDate;
-        _logger.LogDebug("{Service}: status read in {Elapsed} ms.", ServiceName, watch.ElapsedMilliseconds);
+        report.Verbose(history.Exists
+            ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} on {Manager.Server} ({watch.ElapsedMilliseconds} ms, read-only, no lock)."
+            : $"no history table {Manager.Settings.TableName} on {Manager.Server} yet ({watch.ElapsedMilliseconds} ms): every migration is Pending.");
         return new ServiceStatusReport
         {
             Service = ServiceName,
@@ -281,11 +287,15 @@ public sealed class MigrationService
     }
 
     /// <summary>The status of the service as one row; a database that cannot be reached gives an Unreachable row with the reason instead of an error.</summary>
-    public async Task<ServiceStatusReport> GetSummaryAsync(CancellationToken cancellationToken = default)
+    public Task<ServiceStatusReport> GetSummaryAsync(CancellationToken cancellationToken = default) =>
+        GetSummaryAsync(null, cancellationToken);
+
+    /// <summary>The status of the service as one row (Unreachable instead of a connection error); <paramref name="observer"/> hears each step.</summary>
+    public async Task<ServiceStatusReport> GetSummaryAsync(MigrationObserver? observer, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            return await GetStatusAsync(observer, cancellationToken).ConfigureAwait(false);
         }
         catch (DatabaseConnectionException ex)
         {
@@ -529,9 +539,8 @@ public sealed class MigrationService
                     : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
             }
 
-            connection = await Manager.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             watch.Restart();
-            var history = await Manager.ReadHistoryAsync(connection, readOnly: dryRun, cancellationToken).ConfigureAwait(false);
+            (connection, var history) = await Manager.OpenWithAsync(c => Manager.ReadHistoryAsync(c, readOnly: dryRun, cancellationToken), cancellationToken).ConfigureAwait(false);
             report.Verbose(history.Exists
                 ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms){(dryRun ? ", read-only" : string.Empty)}."
                 : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");

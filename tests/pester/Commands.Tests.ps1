@@ -117,8 +117,9 @@ Describe 'Invoke-MigrationUp, Get-MigrationStatus, Undo-Migration on one service
     }
 
     It 'tells each step and its time with -Verbose' {
-        $verbose = Get-MigrationStatus $svc -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        $verbose | Should -BeNullOrEmpty -Because 'status reads without the run machinery'
+        $verbose = Get-MigrationStatus $svc -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose | Where-Object { $_ -like 'orders: loaded 3 migration file(s) from * (* ms).' } | Should -HaveCount 1
+        $verbose | Where-Object { $_ -like 'orders: read 3 history row(s) from schema_migrations on * (* ms, read-only, no lock).' } | Should -HaveCount 1
         $verbose = Invoke-MigrationUp $svc -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Should -Contain ($verbose | Where-Object { $_ -like 'orders: took the run lock (* ms).' })
         $verbose | Where-Object { $_ -like 'orders: read 3 history row(s) from schema_migrations (* ms).' } | Should -Not -BeNullOrEmpty

@@ -40,7 +40,7 @@ Describe 'The module' {
         }
     }
 
-    It 'works in a session that already loaded another YamlDotNet and another Npgsql' {
+    It 'works in a session that already loaded another YamlDotNet and another Npgsql' -Tag 'Reliability' {
         if (-not $env:SHAREDMIGRATIONS_TEST_YAMLDOTNET -or -not (Test-Path $env:SHAREDMIGRATIONS_TEST_YAMLDOTNET)) {
             throw 'SHAREDMIGRATIONS_TEST_YAMLDOTNET / SHAREDMIGRATIONS_TEST_NPGSQL must name other versions of those assemblies: run the tests through "dotnet pwsh ./build.ps1 Test".'
         }
@@ -73,7 +73,7 @@ Import-Module '$ModuleManifest'
         }
     }
 
-    It 'can be removed and imported again in the same session' {
+    It 'can be removed and imported again in the same session' -Tag 'Reliability' {
         $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModuleManifest'

@@ -30,7 +30,12 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
         var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
         var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
         var rows = new System.Collections.Concurrent.ConcurrentQueue<SummaryRow>();
-        RunOnWorker((bridge, token) => fleet.StatusAsync(
+        RunOnWorker(async (bridge, token) =>
+        {
+            var observer = new CmdletFleetObserver(this, bridge, "Get-MigrationStatus", paths);
+            try
+            {
+                await fleet.StatusAsync(
             Summary,
             ThrottleLimit,
             (engine, report) =>
@@ -65,7 +70,14 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
                 }
             },
             (engine, ex) => bridge.Post(() => WriteMigrationError(ex, paths[engine])),
-            token));
+            token,
+            observer).ConfigureAwait(false);
+            }
+            finally
+            {
+                observer.Complete();
+            }
+        });
         if (Summary)
         {
             WriteSummary("SharedMigrations: Get-MigrationStatus -Summary", rows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());

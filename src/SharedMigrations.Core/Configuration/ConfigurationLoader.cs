@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace SharedMigrations.Core.Configuration;
@@ -9,6 +11,11 @@ public static class ConfigurationLoader
 {
     /// <summary>A config larger than this is refused.</summary>
     public const int MaxConfigBytes = 1024 * 1024;
+
+    /// <summary>How deep mappings and lists may nest. The real config nests 2 levels; the limit keeps a hostile file from exhausting the stack.</summary>
+    public const int MaxNestingDepth = 32;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly string[] ServiceKeys = ["name", "depends_on"];
     private static readonly string[] DatabaseKeys = ["host", "port", "username", "password", "database", "sslmode", "connection_string", "connect_timeout", "connect_retries"];
@@ -32,7 +39,7 @@ public static class ConfigurationLoader
                 throw new ConfigurationException($"{path}: the config file is {info.Length} bytes; config files are limited to {MaxConfigBytes} bytes.", path);
             }
 
-            text = File.ReadAllText(path);
+            text = Decode(File.ReadAllBytes(path), path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -47,9 +54,17 @@ public static class ConfigurationLoader
     {
         getVariable ??= Environment.GetEnvironmentVariable;
         var reader = new Reader(path, getVariable);
+        var nul = text.IndexOf('\0');
+        if (nul >= 0)
+        {
+            var nulLine = 1 + text.AsSpan(0, nul).Count('\n');
+            throw new ConfigurationException($"{path} line {nulLine}: contains a NUL character; this is not a text file.", path, line: nulLine);
+        }
+
         YamlMappingNode? root;
         try
         {
+            CheckNesting(text, path);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count > 1)
@@ -117,7 +132,7 @@ public static class ConfigurationLoader
             Database = DbString("database"),
             SslMode = DbString("sslmode"),
             ConnectionString = DbString("connection_string"),
-            ConnectTimeout = reader.OptionalDuration(DbString("connect_timeout"), "database.connect_timeout", databaseValues.GetValueOrDefault("connect_timeout")),
+            ConnectTimeout = reader.OptionalDuration(DbString("connect_timeout"), "database.connect_timeout", databaseValues.GetValueOrDefault("connect_timeout"), Database.ConnectionResolver.MaxConnectTimeoutSeconds),
             ConnectRetries = reader.OptionalInt(DbString("connect_retries"), "database.connect_retries", databaseValues.GetValueOrDefault("connect_retries"), 0, 100),
             UnresolvedVariables = unresolved,
         };
@@ -189,6 +204,62 @@ public static class ConfigurationLoader
             Migration = migrationSettings,
             Warnings = reader.Warnings,
         };
+    }
+
+    /// <summary>
+    /// UTF-8 (a BOM is dropped), or UTF-16/UTF-32 with a BOM, as File.ReadAllText reads it; anything else is an error
+    /// rather than text with replacement characters (a mangled password would fail later, far from its cause).
+    /// </summary>
+    private static string Decode(byte[] bytes, string path)
+    {
+        var hasUnicodeBom = bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF));
+        if (hasUnicodeBom || (bytes.Length >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+
+        var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            var at = Math.Clamp(ex.Index + start, 0, bytes.Length);
+            var line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+            throw new ConfigurationException($"{path} line {line}: is not valid UTF-8 (byte {at}); save it as UTF-8.", path, line: line);
+        }
+    }
+
+    /// <summary>
+    /// Walks the YAML events (iteratively) and refuses mappings and lists nested deeper than <see cref="MaxNestingDepth"/>
+    /// before the document model is built, which recurses once per level.
+    /// </summary>
+    private static void CheckNesting(string text, string path)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case SequenceStart or MappingStart:
+                    if (++depth > MaxNestingDepth)
+                    {
+                        var line = parser.Current.Start.Line > 0 ? (int?)parser.Current.Start.Line : null;
+                        throw new ConfigurationException(
+                            $"{path}{(line is null ? string.Empty : $" line {line}")}: mappings and lists nest more than {MaxNestingDepth} levels deep; a config file has service:, database: and migration: sections of plain values.",
+                            path,
+                            line: line);
+                    }
+
+                    break;
+                case SequenceEnd or MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private sealed class Reader(string path, Func<string, string?> getVariable)
@@ -339,7 +410,7 @@ public static class ConfigurationLoader
             };
         }
 
-        public TimeSpan? OptionalDuration(string? text, string key, YamlNode? node)
+        public TimeSpan? OptionalDuration(string? text, string key, YamlNode? node, int? maxSeconds = null)
         {
             if (text is null)
             {
@@ -349,6 +420,11 @@ public static class ConfigurationLoader
             if (!Duration.TryParse(text, out var value))
             {
                 throw Error(key, node, $"'{text}' is not a duration; write for example 500ms, 60s, 5m or 1h (0 for none)");
+            }
+
+            if (maxSeconds is { } max && value > TimeSpan.FromSeconds(max))
+            {
+                throw Error(key, node, $"'{text}' is longer than the {max}s that a connection attempt may take");
             }
 
             return value;

@@ -62,6 +62,9 @@ public static class ConnectionResolver
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
     public const int DefaultConnectRetries = 2;
 
+    /// <summary>The longest connection timeout Npgsql accepts (seconds); database.connect_timeout may not exceed it.</summary>
+    public const int MaxConnectTimeoutSeconds = 1024;
+
     /// <summary>Resolves the connection of a service.</summary>
     public static ConnectionInfo Resolve(ServiceDefinition service, ConnectionOverrides? overrides = null, Func<string, string?>? getVariable = null) =>
         Resolve(service.Configuration.Database, service.Name, service.ConfigPath, overrides, getVariable);
@@ -75,15 +78,15 @@ public static class ConnectionResolver
         var secrets = new List<string>();
 
         // 1. PG* environment variables (lowest).
-        Set(builder, "Host", getVariable("PGHOST"));
-        Set(builder, "Port", getVariable("PGPORT"));
-        Set(builder, "Database", getVariable("PGDATABASE"));
-        Set(builder, "Username", getVariable("PGUSER"));
-        Set(builder, "Password", getVariable("PGPASSWORD"));
-        Set(builder, "SSL Mode", MapSslMode(getVariable("PGSSLMODE")));
+        Set(builder, "Host", getVariable("PGHOST"), "PGHOST");
+        Set(builder, "Port", getVariable("PGPORT"), "PGPORT");
+        Set(builder, "Database", getVariable("PGDATABASE"), "PGDATABASE");
+        Set(builder, "Username", getVariable("PGUSER"), "PGUSER");
+        Set(builder, "Password", getVariable("PGPASSWORD"), "PGPASSWORD");
+        Set(builder, "SSL Mode", MapSslMode(getVariable("PGSSLMODE")), "PGSSLMODE");
         if (int.TryParse(getVariable("PGCONNECT_TIMEOUT"), out var pgTimeout) && pgTimeout > 0)
         {
-            builder.Timeout = pgTimeout;
+            builder.Timeout = Math.Min(pgTimeout, MaxConnectTimeoutSeconds);
         }
 
         // 2. config.yaml.
@@ -96,12 +99,12 @@ public static class ConnectionResolver
             }
         }
 
-        SetTracked(builder, "Host", database.Host, fromConfig);
-        SetTracked(builder, "Port", database.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture), fromConfig);
-        SetTracked(builder, "Database", database.Database, fromConfig);
-        SetTracked(builder, "Username", database.Username, fromConfig);
-        SetTracked(builder, "Password", database.Password, fromConfig);
-        SetTracked(builder, "SSL Mode", MapSslMode(database.SslMode), fromConfig);
+        SetTracked(builder, "Host", database.Host, fromConfig, configPath);
+        SetTracked(builder, "Port", database.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture), fromConfig, configPath);
+        SetTracked(builder, "Database", database.Database, fromConfig, configPath);
+        SetTracked(builder, "Username", database.Username, fromConfig, configPath);
+        SetTracked(builder, "Password", database.Password, fromConfig, configPath);
+        SetTracked(builder, "SSL Mode", MapSslMode(database.SslMode), fromConfig, configPath);
         if (database.ConnectTimeout is { } timeout && timeout > TimeSpan.Zero)
         {
             builder.Timeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
@@ -173,6 +176,10 @@ public static class ConnectionResolver
         builder.Enlist = false;
         builder.MaxAutoPrepare = 0;
 
+        // A warm session keeps its connections for the next command, but a fleet run must not hold a hundred idle
+        // connections for minutes (other processes would meet "too many clients").
+        builder.ConnectionIdleLifetime = 30;
+
         var retries = database.ConnectRetries ?? DefaultConnectRetries;
         var host = builder.Host!;
         return new ConnectionInfo(builder.ConnectionString, host, builder.Port, builder.Database, builder.Username, secrets, retries);
@@ -188,13 +195,14 @@ public static class ConnectionResolver
     private static IEnumerable<string> Overlay(NpgsqlConnectionStringBuilder builder, string connectionString, string source, string? configPath)
     {
         var parsed = new DbConnectionStringBuilder();
+        var where = configPath is null ? source : $"{configPath}: {source}";
         try
         {
             parsed.ConnectionString = connectionString;
         }
         catch (ArgumentException)
         {
-            throw new ConfigurationException($"{source} is not a valid connection string (expected Key=Value;Key=Value, for example Host=db;Username=app;Database=app).", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+            throw new ConfigurationException($"{where} is not a valid connection string (expected Key=Value;Key=Value, for example Host=db;Username=app;Database=app).", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
         }
 
         var keys = new List<string>();
@@ -207,8 +215,11 @@ public static class ConnectionResolver
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
             {
-                var shown = key.Contains("password", StringComparison.OrdinalIgnoreCase) ? SecretRedactor.Mask : value;
-                throw new ConfigurationException($"{source}: '{key}={shown}' is not a valid connection string setting.", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+                // An unknown key may be a misspelt password: show the value only for a known key that is not the password.
+                var shown = !builder.ContainsKey(key)
+                    ? $"'{key}' is not a connection string setting Npgsql knows"
+                    : Canonical(key) == "Password" ? $"'{key}={SecretRedactor.Mask}' is not a valid connection string setting" : $"'{key}={value}' is not a valid connection string setting";
+                throw new ConfigurationException($"{where}: {shown}.", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
             }
 
             keys.Add(Canonical(key));
@@ -228,15 +239,25 @@ public static class ConnectionResolver
         _ => key,
     };
 
-    private static void Set(NpgsqlConnectionStringBuilder builder, string key, string? value)
+    private static void Set(NpgsqlConnectionStringBuilder builder, string key, string? value, string variable)
     {
-        if (!string.IsNullOrEmpty(value))
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        try
         {
             builder[key] = value;
         }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            var shown = key == "Password" ? SecretRedactor.Mask : value;
+            throw new ConfigurationException($"The environment variable {variable}='{shown}' is not a valid {key.ToLowerInvariant()}; fix or unset it.", key: variable);
+        }
     }
 
-    private static void SetTracked(NpgsqlConnectionStringBuilder builder, string key, string? value, HashSet<string> tracked)
+    private static void SetTracked(NpgsqlConnectionStringBuilder builder, string key, string? value, HashSet<string> tracked, string? configPath)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -250,7 +271,8 @@ public static class ConnectionResolver
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             var configKey = key == "SSL Mode" ? "database.sslmode" : "database." + key.ToLowerInvariant();
-            throw new ConfigurationException($"{configKey}: '{value}' is not a valid value.", key: configKey);
+            var shown = key == "Password" ? SecretRedactor.Mask : value;
+            throw new ConfigurationException($"{configPath ?? "config.yaml"}: {configKey}: '{shown}' is not a valid value.", configPath, configKey);
         }
 
         tracked.Add(key);

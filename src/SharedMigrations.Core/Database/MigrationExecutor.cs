@@ -73,6 +73,11 @@ internal sealed class MigrationExecutor
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL lock_timeout = " + Milliseconds(_settings.LockTimeout)));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL statement_timeout = " + Milliseconds(_settings.StatementTimeout)));
+        if (ChecksClientConnection(connection))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL client_connection_check_interval = " + ClientCheckMilliseconds));
+        }
+
         var first = batch.BatchCommands.Count;
         foreach (var statement in step.Script.Statements)
         {
@@ -121,10 +126,23 @@ internal sealed class MigrationExecutor
         {
             prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET lock_timeout = " + Milliseconds(_settings.LockTimeout)));
             prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET statement_timeout = " + Milliseconds(_settings.StatementTimeout)));
+            if (ChecksClientConnection(connection))
+            {
+                prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET client_connection_check_interval = " + ClientCheckMilliseconds));
+            }
+
             prepare.BatchCommands.Add(step.Direction == MigrationDirection.Up
                 ? _store.InsertMarker(step.Migration!)
                 : _store.MarkRollingBack(step.Version, statements.Count));
-            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One implicit transaction: nothing of it ran and no marker was written.
+                throw BuildError(step, ex, -1, rolledBack: false, statementsDone: 0);
+            }
         }
 
         var done = 0;
@@ -161,7 +179,20 @@ internal sealed class MigrationExecutor
         finish.BatchCommands.Add(_store.Log(step.Version, step.Name, step.Direction, true, step.Checksum, started, stopwatch.Elapsed));
         finish.BatchCommands.Add(new NpgsqlBatchCommand("RESET lock_timeout"));
         finish.BatchCommands.Add(new NpgsqlBatchCommand("RESET statement_timeout"));
-        await finish.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        if (ChecksClientConnection(connection))
+        {
+            finish.BatchCommands.Add(new NpgsqlBatchCommand("RESET client_connection_check_interval"));
+        }
+
+        try
+        {
+            await finish.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            // Every statement ran but the marker could not be completed: it still reads Failed with all statements done.
+            throw BuildError(step, ex, -1, rolledBack: false, statementsDone: statements.Count);
+        }
     }
 
     private async Task RecordFailureAsync(NpgsqlConnection connection, ExecutionStep step, DateTimeOffset started, Stopwatch stopwatch, MigrationException error, bool rollback)
@@ -214,6 +245,11 @@ internal sealed class MigrationExecutor
             batch.BatchCommands.Add(_store.Log(step.Version, step.Name, step.Direction, false, step.Checksum, started, stopwatch.Elapsed, error.Message, (error as MigrationExecutionException)?.SqlState));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET lock_timeout"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET statement_timeout"));
+            if (ChecksClientConnection(connection))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET client_connection_check_interval"));
+            }
+
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
@@ -256,14 +292,17 @@ internal sealed class MigrationExecutor
                 step.Version, step.Name, step.FilePath, line, "57014", "canceling statement due to user request", step.Direction, ex) { Service = _service };
         }
 
-        if (pg is null)
+        if (pg is null || ConnectionOpener.IsSessionLost(pg))
         {
+            // The session is gone (network, server stopped or restarted, backend terminated): a connection error, not a failing statement.
+            var cause = pg is null ? ex.Message : $"{pg.MessageText} (SQLSTATE {pg.SqlState})";
             return new DatabaseConnectionException(
-                _redact($"{_service}: the connection to PostgreSQL was lost while running {direction}{where}: {ex.Message}. " +
+                _redact($"{_service}: the connection to PostgreSQL was lost while running {direction}{where}: {cause}. " +
                     (step.Transaction == TransactionMode.None
                         ? "It ran outside a transaction: check its state with Get-MigrationStatus (it shows Failed if it stopped part way)."
                         : "PostgreSQL rolls back an unfinished transaction, so it is not applied; run again when the server is back.")),
                 authenticationFailed: false,
+                pg?.SqlState,
                 innerException: null) { Service = _service };
         }
 
@@ -322,6 +361,16 @@ internal sealed class MigrationExecutor
 
         return line;
     }
+
+    /// <summary>
+    /// Whether the server can notice a vanished client in the middle of a statement (PostgreSQL 14 and later). Without it,
+    /// a run killed during a long statement leaves its backend running the rest of the batch, COMMIT included, after the
+    /// run lock (held by the killed process's other session) is already gone.
+    /// </summary>
+    private static bool ChecksClientConnection(NpgsqlConnection connection) => connection.PostgreSqlVersion.Major >= 14;
+
+    /// <summary>How often (ms) a migration's backend checks that its client is still there, so a killed run's work is rolled back within about a second.</summary>
+    private const string ClientCheckMilliseconds = "1000";
 
     private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

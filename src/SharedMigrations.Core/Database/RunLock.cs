@@ -43,26 +43,16 @@ public sealed class RunLock : IAsyncDisposable
         Action<RunLockHolder?>? onWaiting,
         CancellationToken cancellationToken)
     {
-        var connection = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var stopwatch = Stopwatch.StartNew();
+        var (connection, first) = await opener.OpenAsync(c => TryLockAsync(c, table, cancellationToken), cancellationToken).ConfigureAwait(false);
         try
         {
-            var stopwatch = Stopwatch.StartNew();
-            await using var command = new NpgsqlCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-
             var delay = TimeSpan.FromMilliseconds(20);
             var told = false;
+            var attempt = first;
             while (true)
             {
-                long key;
-                bool acquired;
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    key = reader.GetInt64(0);
-                    acquired = reader.GetBoolean(1);
-                }
+                var (key, acquired) = attempt;
 
                 if (acquired)
                 {
@@ -90,18 +80,31 @@ public sealed class RunLock : IAsyncDisposable
                 var sleep = delay + jitter < remaining ? delay + jitter : remaining;
                 await Task.Delay(sleep, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+                attempt = await TryLockAsync(connection, table, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            if (ex is NpgsqlException and not PostgresException && !cancellationToken.IsCancellationRequested)
+            var sessionLost = ex is NpgsqlException and not PostgresException || ex is PostgresException pg && ConnectionOpener.IsSessionLost(pg);
+            if (sessionLost && !cancellationToken.IsCancellationRequested)
             {
                 throw opener.Translate(ex);
             }
 
             throw;
         }
+    }
+
+    /// <summary>One pg_try_advisory_lock: the key (database, schema and table hashed by the server) and whether it was taken.</summary>
+    private static async Task<(long Key, bool Acquired)> TryLockAsync(NpgsqlConnection connection, HistoryTableName table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetBoolean(1));
     }
 
     /// <summary>Who holds the lock: pid, application name, client, user and since when (from pg_locks and pg_stat_activity).</summary>

@@ -257,27 +257,36 @@ public sealed class Fleet
         return new FleetResult { Services = graph.Members.Select(m => outcomes[m]).ToArray() };
     }
 
-    /// <summary>Reads the status of every service, in parallel up to <paramref name="throttleLimit"/>, and hands each report over as soon as it is known.</summary>
+    /// <summary>
+    /// Reads the status of every service, in parallel up to <paramref name="throttleLimit"/>, and hands each report over as
+    /// soon as it is known. With <paramref name="summary"/> a database that cannot be reached is an Unreachable report, not an error.
+    /// </summary>
     public Task StatusAsync(
         bool summary,
         int throttleLimit,
         Action<MigrationService, ServiceStatusReport> onReport,
         Action<MigrationService, MigrationException> onError,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken = default,
+        FleetObserver? observer = null) =>
         Parallel.ForEachAsync(
             _services,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit), CancellationToken = cancellationToken },
             async (service, token) =>
             {
+                observer?.OnServiceStarted(service);
+                var serviceObserver = observer?.ForService(service);
                 try
                 {
-                    onReport(service, summary
-                        ? await service.GetSummaryAsync(token).ConfigureAwait(false)
-                        : await service.GetStatusAsync(token).ConfigureAwait(false));
+                    var report = summary
+                        ? await service.GetSummaryAsync(serviceObserver, token).ConfigureAwait(false)
+                        : await service.GetStatusAsync(serviceObserver, token).ConfigureAwait(false);
+                    onReport(service, report);
+                    observer?.OnServiceFinished(new FleetServiceOutcome { Service = service, State = FleetServiceState.Succeeded });
                 }
                 catch (MigrationException ex)
                 {
                     onError(service, ex);
+                    observer?.OnServiceFinished(new FleetServiceOutcome { Service = service, State = FleetServiceState.Failed });
                 }
             });
 
@@ -469,7 +478,7 @@ public sealed class Fleet
             {
                 history = await readHistory(cancellationToken).ConfigureAwait(false);
             }
-            catch (DatabaseConnectionException ex)
+            catch (MigrationException ex) when (ex is not DependencyException)
             {
                 throw new DependencyException(
                     $"{member.Name}: cannot check whether {name} still needs it ({ex.Message}). Nothing was rolled back; pass -Force to roll back without this check.",

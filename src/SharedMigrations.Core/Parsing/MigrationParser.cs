@@ -41,7 +41,8 @@ public static partial class MigrationParser
     [GeneratedRegex(@"^\s*--\s*\+{5}\s*(?<kind>up|down)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MarkerRegex();
 
-    [GeneratedRegex(@"^\s*--\s*(?<key>[A-Za-z][A-Za-z_-]*)\s*:\s*(?<value>.*?)\s*$", RegexOptions.CultureInvariant)]
+    // The value is trimmed in code: a lazy value followed by \s*$ backtracks quadratically over a long run of blanks.
+    [GeneratedRegex(@"^\s*--\s*(?<key>[A-Za-z][A-Za-z_-]*)\s*:(?<value>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex HeaderRegex();
 
     [GeneratedRegex(@"^(?<service>[A-Za-z0-9][A-Za-z0-9._-]*)@(?<version>[0-9]+)$", RegexOptions.CultureInvariant)]
@@ -210,7 +211,7 @@ public static partial class MigrationParser
                     var header = HeaderRegex().Match(trimmed.ToString());
                     if (header.Success)
                     {
-                        ReadHeader(header.Groups["key"].Value, header.Groups["value"].Value, lineNumber);
+                        ReadHeader(header.Groups["key"].Value, header.Groups["value"].Value.Trim(), lineNumber);
                     }
                 }
             }

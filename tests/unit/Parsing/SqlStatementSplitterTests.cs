@@ -546,6 +546,7 @@ public class SqlStatementSplitterTests
             });
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public void Property_generated_scripts_split_back_into_their_statements()
     {
         Script.Sample(
@@ -565,6 +566,23 @@ public class SqlStatementSplitterTests
             (2, Gen.Select(Gen.OneOf(Middles.Concat(Tails).Concat(Separators).Concat(["'", "\"", "$", "$a$", "/*", "*/", "E'", "--"]).ToArray()).Array[0, 12], parts => string.Concat(parts))));
 
     [Fact]
+    [Trait("Category", "Reliability")]
+    public void Property_split_and_rejoined_scripts_keep_every_statement()
+    {
+        Script.Sample(
+            sample =>
+            {
+                var first = SplitChecked(sample.Script);
+                var rejoined = string.Join(";\n", first.Statements.Select(s => s.Text)) + ";\n";
+                var second = SplitChecked(rejoined);
+                Assert.Null(second.Error);
+                Assert.Equal(first.Statements.Select(s => s.Text), second.Statements.Select(s => s.Text));
+            },
+            iter: 20_000);
+    }
+
+    [Fact]
+    [Trait("Category", "Reliability")]
     public void Property_never_throws_and_keeps_the_invariants_on_junk()
     {
         Junk.Sample(
@@ -584,6 +602,7 @@ public class SqlStatementSplitterTests
     }
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public void Property_random_unicode_strings_never_throw()
     {
         const string special = "';\"$-/*\\E&()\n";

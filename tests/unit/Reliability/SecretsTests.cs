@@ -1,0 +1,189 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using SharedMigrations.Core;
+using SharedMigrations.Core.Database;
+using SharedMigrations.Testing;
+using SharedMigrations.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SharedMigrations.Tests.Reliability;
+
+/// <summary>
+/// A full workflow through the engine with a unique password (every command, failures of every kind, a wrong password,
+/// an unreachable host, bad connection settings): the password, a wrong password and any connection string never appear
+/// in an exception (ToString() with inner exceptions and every property), a result, an observer message or a log line.
+/// The same through the module (streams, progress, error records) is in tests/pester/Reliability.Tests.ps1.
+/// </summary>
+[Trait("Category", "Reliability")]
+public class SecretsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task No_password_or_connection_string_appears_anywhere_across_a_full_workflow()
+    {
+        var secret = "Sm-Secret-" + Guid.NewGuid().ToString("N");
+        var wrong = "Sm-Wrong-" + Guid.NewGuid().ToString("N");
+        var server = await PostgresServer.GetSharedAsync();
+        var role = "sm_secret_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false };
+        await ExecuteAsync(admin.ConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD '{secret}'");
+        var databaseConnection = await server.CreateDatabaseAsync("reliability_secrets");
+        var databaseName = new NpgsqlConnectionStringBuilder(databaseConnection).Database!;
+        await ExecuteAsync(admin.ConnectionString, $"ALTER DATABASE \"{databaseName}\" OWNER TO {role}");
+        var userConnection = new NpgsqlConnectionStringBuilder { Host = admin.Host, Port = admin.Port, Username = role, Password = secret, Database = databaseName }.ConnectionString;
+        await ExecuteAsync(new NpgsqlConnectionStringBuilder(userConnection) { Pooling = false }.ConnectionString, "CREATE TABLE foreign_history (version bigint PRIMARY KEY, dirty boolean NOT NULL)");
+
+        // The migrations' own SQL (which here holds a connection string on purpose) is the user's text, not output.
+        var sweep = new TextSweep(skip: value => value is Migration or MigrationScript);
+        var logger = new RecordingLogger();
+        var observer = new RecordingObserver();
+        var exceptions = new List<Exception>();
+        using var root = new ServiceFolder("secrets");
+        await using var silent = new SilentServer();
+        string? Variables(string name) => name == "SM_SECRET_PW" ? secret : null;
+        string? WrongVariables(string name) => name == "SM_SECRET_PW" ? wrong : null;
+        var config =
+            $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n  database: {databaseName}\n  connect_retries: 0\n" +
+            "migration:\n  lock_wait: 300ms\n";
+        try
+        {
+            root.Config(config);
+            root.Add("001_create.sql", "CREATE TABLE items (id int);", "DROP TABLE items;");
+            root.Add("002_fill.sql", "INSERT INTO items VALUES (1);", "DELETE FROM items;");
+            root.Add("003_leaks.sql", "SELECT 'Host=db;Password=hunter2;Username=app'::int;");
+            MigrationService Open(Func<string, string?>? variables = null, ServiceFolder? folder = null) =>
+                MigrationService.ForService(ServiceDiscovery.Open((folder ?? root).Path, getVariable: variables ?? Variables), null, logger, variables ?? Variables);
+            async Task Expect(Func<Task> action)
+            {
+                try
+                {
+                    await action();
+                    Assert.Fail("expected a failure");
+                }
+                catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+                {
+                    exceptions.Add(ex);
+                }
+            }
+
+            var service = Open();
+            sweep.Add(service.Manager.Server).Add(service.Manager.DataSource.ConnectionString).Add(ConnectionResolver.Resolve(service.Definition!, null, Variables));
+            var offered = new List<PlannedStep>();
+            sweep.Add(await service.RunMigrationsAsync(new UpOptions { DryRun = true, Observer = observer, Approve = (s, _) => { offered.Add(s); return ValueTask.FromResult(true); } }));
+            sweep.Add(offered);
+
+            // A failing statement whose text holds a connection string: PostgreSQL's message is redacted.
+            await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
+            var failed = Assert.IsType<MigrationExecutionException>(exceptions[^1]);
+            Assert.Contains("Password=***", failed.Message);
+            Assert.DoesNotContain("hunter2", failed.ToString());
+
+            // Transaction: none stopping part way, the refusal it causes, repair, and the rest of the workflow.
+            root.Add("003_leaks.sql", "CREATE TABLE IF NOT EXISTS n1 (id int);\nSELECT * FROM missing_table;", "DROP TABLE n1;", "-- Transaction: none");
+            await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
+            sweep.Add(await Open().GetStatusAsync());
+            await Expect(() => Open().RunMigrationsAsync());
+            sweep.Add(await Open().RepairAsync(new RepairOptions { Observer = observer }));
+            root.Add("003_leaks.sql", "CREATE TABLE IF NOT EXISTS n1 (id int);", "DROP TABLE n1;", "-- Transaction: none");
+            root.Add("004_empty_down.sql", "CREATE TABLE IF NOT EXISTS e (id int);", "-- nothing");
+            sweep.Add(await Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
+            await Expect(() => Open().RollbackAsync(new DownOptions { Observer = observer }));
+            sweep.Add(await Open().RollbackAsync(new DownOptions { Force = true, Observer = observer }));
+            root.Add("001_create.sql", "CREATE TABLE items (id int); -- edited", "DROP TABLE items;");
+            await Expect(() => Open().RunMigrationsAsync());
+            sweep.Add(await Open().RepairAsync(new RepairOptions()));
+            sweep.Add(await Open().GetStatusAsync()).Add(await Open().GetHistoryAsync());
+
+            // Another run holds the lock longer than lock_wait.
+            await using (var held = await Open().Manager.AcquireLockAsync())
+            {
+                await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
+            }
+
+            // A wrong password; an unreachable host with the password in the config; bad connection settings with the password in them.
+            await Expect(() => Open(WrongVariables).GetStatusAsync());
+            using var unreachable = new ServiceFolder("unreachable");
+            unreachable.Config($"database:\n  host: {silent.Host}\n  port: {silent.Port}\n  username: {role}\n  password: {secret}\n  database: x\n  connect_timeout: 1s\n  connect_retries: 1\n");
+            await Expect(() => Open(folder: unreachable).RunMigrationsAsync());
+            using var badSettings = new ServiceFolder("badsettings");
+            foreach (var database in new[]
+            {
+                $"connection_string: \"Host=a;Password={secret};Bogus=1\"",
+                $"connection_string: \"Host=a;Pasword={secret}\"",
+                $"connection_string: \"Host=a;Password='{secret}\"",
+                $"password: {secret}\n  sslmode: sideways",
+            })
+            {
+                badSettings.Config($"database:\n  {database}\n");
+                await Expect(() => Task.FromResult(Open(folder: badSettings)));
+            }
+
+            await Expect(() => Task.FromResult(MigrationService.ForService(
+                ServiceDiscovery.Open(root.Path, getVariable: Variables),
+                new ConnectionOverrides { ConnectionString = $"Host=a;Password={secret};Nope=1" },
+                logger,
+                Variables)));
+            await Expect(() => Task.FromResult(MigrationService.ForService(ServiceDiscovery.Open(root.Path, getVariable: _ => null), null, logger, _ => null)));
+
+            // A history table made by another tool, a malformed file, a missing folder, a bad new migration name.
+            using var foreign = new ServiceFolder("foreign");
+            foreign.Config(config + "  table_name: foreign_history\n");
+            foreign.Add("001_a.sql", "SELECT 1;");
+            await Expect(() => Open(folder: foreign).RunMigrationsAsync());
+            using var malformed = new ServiceFolder("malformed");
+            malformed.Config(config);
+            malformed.Write("001_a.sql", "-- +++++ UP\nSELECT 'open;\n");
+            await Expect(() => Open(folder: malformed).RunMigrationsAsync());
+            await Expect(() => Task.FromResult(ServiceDiscovery.Open(Path.Combine(root.Root, "nowhere"))));
+            await Expect(() => Task.FromResult(Open().CreateMigration("x", template: "no_such_template")));
+
+            // Services of one run that depend on each other in a circle.
+            using var first = new ServiceFolder("first");
+            first.Config($"service:\n  depends_on: [second]\n{config}");
+            using var second = new ServiceFolder("second");
+            second.Config($"service:\n  depends_on: [first]\n{config}");
+            await Expect(() => Task.Run(() => new Fleet([Open(folder: first), Open(folder: second)]).Validate()));
+
+            // A run cancelled in the middle.
+            root.Add("005_slow.sql", "SELECT pg_sleep(30);");
+            using var cancel = new CancellationTokenSource();
+            var cancelling = new RecordingObserver { OnStart = step => { if (step.Version == 5) { cancel.CancelAfter(200); } } };
+            await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = cancelling }, cancel.Token));
+            Assert.IsAssignableFrom<OperationCanceledException>(exceptions[^1]);
+            sweep.Add(cancelling.Messages).Add(cancelling.Completed);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await server.DropDatabaseAsync(databaseName);
+            await ExecuteAsync(admin.ConnectionString, $"DROP ROLE IF EXISTS {role}");
+        }
+
+        sweep.Add(exceptions).Add(observer.Messages).Add(observer.Completed).Add(logger.Lines);
+
+        // Every kind of error the engine raises was produced and swept.
+        var kinds = typeof(MigrationException).Assembly.GetTypes()
+            .Where(t => typeof(MigrationException).IsAssignableFrom(t) && !t.IsAbstract)
+            .Select(t => t.Name)
+            .Order()
+            .ToArray();
+        var produced = exceptions.OfType<MigrationException>().Select(e => e.GetType().Name).Distinct().ToArray();
+        var missing = kinds.Except(produced).ToArray();
+        Assert.True(missing.Length == 0, $"the workflow raises no {string.Join(", ", missing)}: add a step that does, so its ToString() and properties are swept too");
+
+        var leaks = sweep.Leaks(secret, wrong, userConnection, "hunter2");
+        Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
+        var unmasked = sweep.Texts.Where(t => Regex.IsMatch(t, @"(?i)\b(password|pwd)\s*=\s*(?!\*\*\*)[^\s;'""]")).ToArray();
+        Assert.True(unmasked.Length == 0, "unmasked password assignments in:\n" + string.Join("\n---\n", unmasked));
+        output.WriteLine(
+            $"FIGURE secrets-engine: {exceptions.Count} exceptions ({exceptions.Count(e => e is MigrationException)} of all {kinds.Length} engine error types, {exceptions.Count(e => e is not MigrationException)} cancellation), " +
+            $"{sweep.Texts.Count} texts swept (ToString, every property, results, observer messages, {logger.Lines.Count} log lines); leaks found: {leaks.Count}");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
