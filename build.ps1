@@ -9,6 +9,7 @@
                dependencies in Dependencies/), generate the MAML help from docs/commands, check the file list.
       Test     Build, start a throwaway PostgreSQL (tests/TestDatabase), run the xunit engine tests and the Pester
                module tests against it. Writes the packages first (as Package does), so the Package tests can install them.
+               Ends with a smoke run of the benchmark (Bench -Smoke: tiny sizes, no timing asserted) so that it cannot rot.
       Package  Build, then write the packages into out/packages/: the module as a PowerShell Gallery package
                (SharedMigrations.<version>.nupkg, written by Publish-PSResource, installed with Install-PSResource from
                a local or feed repository) and the engine as the NuGet package SharedMigrations.Core.<version>.nupkg
@@ -222,6 +223,11 @@ function Invoke-Test {
         if ($Tag) { $pesterArguments += @('-Tag', ($Tag -join ',')) }
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') @pesterArguments
         if ($LASTEXITCODE -ne 0) { $failures += 'Pester' }
+
+        if (-not $Tag) {
+            # Not a timed test: a smoke run with tiny sizes, so that the benchmark cannot rot (its figures mean nothing).
+            try { Invoke-Benchmark -Smoke } catch { Write-Host $_ -ForegroundColor Red; $failures += 'Bench -Smoke' }
+        }
     }
     finally {
         $env:SHAREDMIGRATIONS_TEST_CONNECTION = $saved
@@ -250,6 +256,11 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    Invoke-Benchmark -Smoke:$Smoke
+}
+
+# Runs the benchmark harness over the module already built.
+function Invoke-Benchmark([switch] $Smoke) {
     $harness = Join-Path $Root "bench/SharedMigrations.Benchmarks/bin/$Configuration/net10.0/SharedMigrations.Benchmarks.dll"
     $arguments = @('--module', $ModuleManifest, '--work', (Join-Path $Root 'out/bench/work'))
     # The pwsh running this build (its own launcher, not `dotnet pwsh`, whose tool lookup would be timed too).
