@@ -113,6 +113,75 @@ function Invoke-Build {
     }
 
     Test-ModuleLayout
+    Invoke-ReadyToRun
+}
+
+<#
+ Compiles the module's assemblies ahead of time (ReadyToRun) for .NET 10, the runtime of PowerShell 7.6, on Linux x64
+ build machines: a fresh pwsh (every CI step) then runs our commands without JIT-compiling them first. The IL stays in
+ the files, so on any other runtime or platform the module works as before. Skipped, with a note, where crossgen2 is not
+ available.
+#>
+function Invoke-ReadyToRun {
+    if (-not $IsLinux -or [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
+        Write-Step 'ReadyToRun skipped (crossgen2 is fetched for Linux x64 only); the module runs as IL'
+        return
+    }
+
+    # The build runs on the pinned pwsh 7.6, that is on .NET 10: compile against the very runtime it runs on.
+    $runtime = Get-Item ([System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory())
+    if ([Environment]::Version.Major -ne 10) {
+        Write-Step "ReadyToRun skipped (the build runs on .NET $([Environment]::Version), not 10); the module runs as IL"
+        return
+    }
+
+    & dotnet restore (Join-Path $Root 'build/Crossgen.csproj') --nologo -v quiet | Out-Null
+    $crossgen = Join-Path (Get-PackagesFolder) 'microsoft.netcore.app.crossgen2.linux-x64/10.0.12/tools/crossgen2'
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $crossgen)) {
+        Write-Step 'ReadyToRun skipped (crossgen2 could not be restored); the module runs as IL'
+        return
+    }
+
+    Write-Step "Compiling the module ReadyToRun for .NET $($runtime.Name)"
+    $dependencies = Join-Path $ModuleRoot 'Dependencies'
+    $il = Join-Path $Root 'out/obj/il'
+    Remove-Item $il -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path (Join-Path $il 'Dependencies') -Force | Out-Null
+
+    # References, each simple name once: the runtime's own, then ours, then PowerShell's (System.Management.Automation).
+    $references = [ordered]@{}
+    foreach ($folder in $runtime.FullName, $dependencies, $PSHOME) {
+        foreach ($file in Get-ChildItem $folder -Filter *.dll) {
+            if (-not $references.Contains($file.BaseName)) { $references[$file.BaseName] = $file.FullName }
+        }
+    }
+
+    # Our assemblies, not those the runtime has itself (its copy is the one loaded on .NET 10).
+    $assemblies = @(Get-ChildItem $dependencies -Filter *.dll | Where-Object { $references[$_.BaseName] -eq $_.FullName }) +
+        @(Get-Item (Join-Path $ModuleRoot 'SharedMigrations.Cmdlets.dll'))
+    $referenceArguments = foreach ($path in $references.Values) {
+        $ilCopy = if ($path.StartsWith($ModuleRoot)) { Join-Path $il ([IO.Path]::GetRelativePath($ModuleRoot, $path)) } else { $path }
+        '-r', $ilCopy
+    }
+
+    foreach ($assembly in $assemblies) {
+        $relative = [IO.Path]::GetRelativePath($ModuleRoot, $assembly.FullName)
+        Copy-Item $assembly.FullName (Join-Path $il $relative)
+    }
+
+    foreach ($assembly in Get-ChildItem $dependencies -Filter *.dll | Where-Object { -not (Test-Path (Join-Path $il "Dependencies/$($_.Name)")) }) {
+        Copy-Item $assembly.FullName (Join-Path $il "Dependencies/$($assembly.Name)")
+    }
+
+    foreach ($assembly in $assemblies) {
+        $relative = [IO.Path]::GetRelativePath($ModuleRoot, $assembly.FullName)
+        $output = & $crossgen (Join-Path $il $relative) -o $assembly.FullName @referenceArguments --targetos:linux --targetarch:x64 -O 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            # Keep the IL build: slower to start, same behaviour.
+            Copy-Item (Join-Path $il $relative) $assembly.FullName -Force
+            Write-Warning "ReadyToRun compilation of $relative failed; it stays IL. $($output | Select-Object -Last 3)"
+        }
+    }
 }
 
 function Test-ModuleLayout {

@@ -29,6 +29,9 @@ public sealed class MigrationLoader
     /// <summary>The service the folder belongs to, used in messages.</summary>
     public string? ServiceName { get; }
 
+    /// <summary>Forgets every folder reading this process keeps, so the next load reads and checksums every file again.</summary>
+    public static void ClearReadings() => Readings.Clear();
+
     /// <summary>How many migration files the folder holds, without reading them.</summary>
     public int CountFiles() =>
         Directory.Exists(MigrationsPath)
