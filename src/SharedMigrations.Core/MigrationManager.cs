@@ -52,7 +52,11 @@ public sealed class MigrationManager
 
     /// <summary>Takes the run lock of this database and history table, waiting up to migration.lock_wait.</summary>
     public Task<RunLock> AcquireLockAsync(Action<RunLockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
-        RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, cancellationToken);
+        RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, null, cancellationToken);
+
+    /// <summary>Takes the run lock and reads the history under it, on the lock's connection (one round trip when the lock is free).</summary>
+    public Task<RunLock> AcquireLockAndReadHistoryAsync(Action<RunLockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
+        Guard(() => RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, History, cancellationToken), cancellationToken);
 
     /// <summary>Reads the history in one query on a connection of its own, read-only, without the lock.</summary>
     public async Task<HistorySnapshot> ReadHistoryAsync(CancellationToken cancellationToken = default)

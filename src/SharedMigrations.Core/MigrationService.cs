@@ -105,14 +105,14 @@ public sealed class MigrationService
                 if (step.Kind == PlannedStepKind.CreateHistory)
                 {
                     var watch = Stopwatch.StartNew();
-                    await Manager.CreateHistoryAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+                    await Manager.CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     created = true;
                     report.Verbose($"created the history table {settings.TableName} and the audit log {settings.TableName.LogTable} ({watch.ElapsedMilliseconds} ms).");
                     continue;
                 }
 
                 var migration = files.Find(step.Version)!;
-                results.Add(await RunStepAsync(step, i, steps.Count, report, () => Manager.ApplyAsync(session.Connection, migration, cancellationToken)).ConfigureAwait(false));
+                results.Add(await RunStepAsync(step, i, steps.Count, report, async () => await Manager.ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
             }
         }
 
@@ -150,7 +150,7 @@ public sealed class MigrationService
 
         var plan = MigrationPlanner.PlanDown(files, session.History, options.Target, options.Count);
         var recorded = plan.Items.Any(i => i.UsesRecordedDown)
-            ? await Manager.Guard(() => Manager.History.ReadDownScriptsAsync(session.Connection, plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
+            ? await Manager.Guard(async () => await Manager.History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
             : new Dictionary<long, string?>();
 
         // Check every step before running any, so a refusal never leaves a rollback half done.
@@ -228,7 +228,7 @@ public sealed class MigrationService
                     break;
                 }
 
-                results.Add(await RunStepAsync(step, i, work.Count, report, () => Manager.RevertAsync(session.Connection, item.Applied, down, mode, item.File, cancellationToken)).ConfigureAwait(false));
+                results.Add(await RunStepAsync(step, i, work.Count, report, async () => await Manager.RevertAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), item.Applied, down, mode, item.File, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
             }
         }
 
@@ -386,7 +386,7 @@ public sealed class MigrationService
         await Manager.Guard(
             async () =>
             {
-                await using var batch = new NpgsqlBatch(session.Connection);
+                await using var batch = new NpgsqlBatch(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false));
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 foreach (var (entry, step) in approved)
                 {
@@ -527,54 +527,54 @@ public sealed class MigrationService
     private async Task<Session> OpenSessionAsync(bool dryRun, Reporter report, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        RunLock? runLock = null;
-        NpgsqlConnection? connection = null;
-        try
+        Session session;
+        if (dryRun)
         {
-            if (!dryRun)
-            {
-                runLock = await Manager.AcquireLockAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
-                report.Verbose(runLock.Waited > TimeSpan.Zero
-                    ? $"took the run lock after waiting {runLock.Waited.TotalSeconds:0.0} s for another run."
-                    : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
-            }
-
-            watch.Restart();
-            (connection, var history) = await Manager.OpenWithAsync(c => Manager.ReadHistoryAsync(c, readOnly: dryRun, cancellationToken), cancellationToken).ConfigureAwait(false);
-            report.Verbose(history.Exists
-                ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms){(dryRun ? ", read-only" : string.Empty)}."
-                : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
-            report.Observer?.OnHistoryRead(ServiceName, history);
-            return new Session(runLock, connection, history);
+            // No lock, a read-only session: a dry run changes nothing, not even by waiting in line.
+            var (connection, snapshot) = await Manager.OpenWithAsync(c => Manager.ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+            session = new Session(Manager, null, snapshot, connection);
         }
-        catch
+        else
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (runLock is not null)
-            {
-                await runLock.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw;
+            // The lock and the state query in one round trip, on the lock's connection.
+            var runLock = await Manager.AcquireLockAndReadHistoryAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
+            report.Verbose(runLock.Waited > TimeSpan.Zero
+                ? $"took the run lock after waiting {runLock.Waited.TotalSeconds:0.0} s for another run."
+                : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
+            session = new Session(Manager, runLock, runLock.History!, null);
         }
+
+        var history = session.History;
+        report.Verbose(history.Exists
+            ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms, {(dryRun ? "read-only, no lock" : "under the lock")})."
+            : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
+        report.Observer?.OnHistoryRead(ServiceName, history);
+        return session;
     }
 
-    /// <summary>A run's lock, connection and the history read under it.</summary>
-    private sealed class Session(RunLock? runLock, NpgsqlConnection connection, HistorySnapshot history) : IAsyncDisposable
+    /// <summary>
+    /// A run's lock, the history read under it, and the connection migrations run on — opened only when there is work,
+    /// so that a run with nothing to do costs the lock's connection alone (lock and state query, then unlock).
+    /// </summary>
+    private sealed class Session(MigrationManager manager, RunLock? runLock, HistorySnapshot history, NpgsqlConnection? connection) : IAsyncDisposable
     {
-        public NpgsqlConnection Connection { get; } = connection;
+        private NpgsqlConnection? _connection = connection;
 
         public HistorySnapshot History { get; } = history;
 
         public TimeSpan LockWaited => runLock?.Waited ?? TimeSpan.Zero;
 
+        /// <summary>The connection the work runs on (not the lock's: the lock has a dedicated session).</summary>
+        public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
+            _connection ??= await manager.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
         public async ValueTask DisposeAsync()
         {
-            await Connection.DisposeAsync().ConfigureAwait(false);
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (runLock is not null)
             {
                 await runLock.DisposeAsync().ConfigureAwait(false);

@@ -122,7 +122,7 @@ Describe 'Invoke-MigrationUp, Get-MigrationStatus, Undo-Migration on one service
         $verbose | Where-Object { $_ -like 'orders: read 3 history row(s) from schema_migrations on * (* ms, read-only, no lock).' } | Should -HaveCount 1
         $verbose = Invoke-MigrationUp $svc -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Should -Contain ($verbose | Where-Object { $_ -like 'orders: took the run lock (* ms).' })
-        $verbose | Where-Object { $_ -like 'orders: read 3 history row(s) from schema_migrations (* ms).' } | Should -Not -BeNullOrEmpty
+        $verbose | Where-Object { $_ -like 'orders: read 3 history row(s) from schema_migrations (* ms, under the lock).' } | Should -Not -BeNullOrEmpty
     }
 
     It 'refuses to roll back without confirmation in a non-interactive session, and rolls back nothing' {

@@ -3,6 +3,8 @@
 # tests/unit/Examples; the dotnet-service example is run as a process there too.)
 
 BeforeDiscovery {
+    # The Makefile is an example for machines with GNU make (Linux and macOS CI runners, this one); on a machine without
+    # make (a Windows developer box) there is nothing to run it with, so only there these tests are skipped.
     $script:hasMake = [bool](Get-Command make -CommandType Application -ErrorAction Ignore)
 }
 

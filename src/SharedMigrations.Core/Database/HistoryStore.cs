@@ -125,7 +125,14 @@ public sealed class HistoryStore
         }
     }
 
-    private async Task<HistorySnapshot> ReadSnapshotAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>Whether an error of the state query means the history table is not there yet.</summary>
+    internal static bool IsAbsent(PostgresException ex) => ex.SqlState is UndefinedTable or InvalidSchema;
+
+    /// <summary>Whether an error of the state query means the table is someone else's.</summary>
+    internal static bool IsForeign(PostgresException ex) => ex.SqlState == UndefinedColumn;
+
+    /// <summary>Reads the state query's rows from a reader positioned on its result.</summary>
+    internal async Task<HistorySnapshot> ReadSnapshotAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var records = new List<AppliedMigration>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -288,7 +295,7 @@ public sealed class HistoryStore
             sqlState,
             detail);
 
-    private HistoryTableIncompatibleException Incompatible(PostgresException ex) =>
+    internal HistoryTableIncompatibleException Incompatible(PostgresException ex) =>
         new($"{Service}: the table {Table} exists but was not created by SharedMigrations ({ex.MessageText}). " +
             $"Another migration tool may use that name; set migration.table_name to another table (for example sharedmigrations_history).", ex)
         { Service = Service };

@@ -25,6 +25,9 @@ public sealed class RunLock : IAsyncDisposable
         Waited = waited;
     }
 
+    /// <summary>The history, read under the lock on the lock's own connection (when asked for).</summary>
+    public HistorySnapshot? History { get; private set; }
+
     /// <summary>How long the run waited for another run to finish.</summary>
     public TimeSpan Waited { get; }
 
@@ -41,10 +44,14 @@ public sealed class RunLock : IAsyncDisposable
         TimeSpan wait,
         string service,
         Action<RunLockHolder?>? onWaiting,
+        HistoryStore? history,
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var (connection, first) = await opener.OpenAsync(c => TryLockAsync(c, table, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        // The first attempt carries the state query in the same round trip: a run that finds the lock free (the usual
+        // case) has its history at once, on this connection, and needs no other connection when there is nothing to do.
+        var (connection, first) = await opener.OpenAsync(c => TryLockAsync(c, table, history, cancellationToken), cancellationToken).ConfigureAwait(false);
         try
         {
             var delay = TimeSpan.FromMilliseconds(20);
@@ -52,11 +59,29 @@ public sealed class RunLock : IAsyncDisposable
             var attempt = first;
             while (true)
             {
-                var (key, acquired) = attempt;
+                var (key, acquired, snapshot) = attempt;
 
                 if (acquired)
                 {
-                    return new RunLock(connection, key, told ? stopwatch.Elapsed : TimeSpan.Zero);
+                    var runLock = new RunLock(connection, key, told ? stopwatch.Elapsed : TimeSpan.Zero);
+                    if (history is null)
+                    {
+                        return runLock;
+                    }
+
+                    try
+                    {
+                        runLock.History = snapshot is null
+                            ? await history.ReadAsync(connection, readOnly: false, cancellationToken).ConfigureAwait(false)
+                            : snapshot.Rethrow();
+                        return runLock;
+                    }
+                    catch
+                    {
+                        // Never hand a pooled connection back while it holds the lock.
+                        await runLock.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
                 }
 
                 if (!told)
@@ -80,7 +105,7 @@ public sealed class RunLock : IAsyncDisposable
                 var sleep = delay + jitter < remaining ? delay + jitter : remaining;
                 await Task.Delay(sleep, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
-                attempt = await TryLockAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                attempt = await TryLockAsync(connection, table, null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -96,15 +121,67 @@ public sealed class RunLock : IAsyncDisposable
         }
     }
 
-    /// <summary>One pg_try_advisory_lock: the key (database, schema and table hashed by the server) and whether it was taken.</summary>
-    private static async Task<(long Key, bool Acquired)> TryLockAsync(NpgsqlConnection connection, HistoryTableName table, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pg_try_advisory_lock: the key (database, schema and table hashed by the server) and whether it was taken; with
+    /// <paramref name="history"/>, the state query runs in the same round trip, right after the lock in the same session.
+    /// </summary>
+    private static async Task<(long Key, bool Acquired, HistoryReading? History)> TryLockAsync(NpgsqlConnection connection, HistoryTableName table, HistoryStore? history, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetInt64(0), reader.GetBoolean(1));
+        await using var batch = new NpgsqlBatch(connection);
+        var lockCommand = new NpgsqlBatchCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})");
+        lockCommand.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        lockCommand.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        batch.BatchCommands.Add(lockCommand);
+        if (history is not null)
+        {
+            batch.BatchCommands.Add(history.ReadCommand());
+        }
+
+        var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        long key;
+        bool acquired;
+        HistoryReading? reading = null;
+        try
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            key = reader.GetInt64(0);
+            acquired = reader.GetBoolean(1);
+            if (history is not null && acquired)
+            {
+                try
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    reading = new HistoryReading(await history.ReadSnapshotAsync(reader, cancellationToken).ConfigureAwait(false), null);
+                }
+                catch (PostgresException ex) when (HistoryStore.IsAbsent(ex))
+                {
+                    reading = new HistoryReading(HistorySnapshot.Absent, null);
+                }
+                catch (PostgresException ex) when (HistoryStore.IsForeign(ex))
+                {
+                    reading = new HistoryReading(null, history.Incompatible(ex));
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (HistoryStore.IsAbsent(ex) || HistoryStore.IsForeign(ex))
+            {
+                // The state query's error while the lock was busy: its result was not wanted.
+            }
+        }
+
+        return (key, acquired, reading);
+    }
+
+    /// <summary>The state query's outcome read with the lock: the history, or the error to raise once the lock is safe to release.</summary>
+    private sealed record HistoryReading(HistorySnapshot? Snapshot, Exception? Error)
+    {
+        public HistorySnapshot Rethrow() => Error is not null ? throw Error : Snapshot!;
     }
 
     /// <summary>Who holds the lock: pid, application name, client, user and since when (from pg_locks and pg_stat_activity).</summary>
