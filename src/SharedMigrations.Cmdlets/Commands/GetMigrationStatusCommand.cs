@@ -41,15 +41,7 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
             (engine, report) =>
             {
                 var path = paths[engine];
-                rows.Enqueue(new SummaryRow(
-                    report.Service,
-                    report.Database,
-                    report.CurrentVersion,
-                    report.LatestVersion,
-                    report.Pending,
-                    TimeSpan.Zero,
-                    report.State == Core.ServiceState.Unreachable ? $"Unreachable: {report.Reason}" : $"{report.State}{(report.Problems.Count > 0 ? ": " + string.Join("; ", report.Problems) : string.Empty)}",
-                    report.State is Core.ServiceState.UpToDate or Core.ServiceState.Pending));
+                rows.Enqueue(SummaryRow.From(report));
                 var annotations = report.Entries.Select(e => Annotations.For(report.Service, e)).Where(a => a is not null).ToArray();
                 bridge.Post(() =>
                 {

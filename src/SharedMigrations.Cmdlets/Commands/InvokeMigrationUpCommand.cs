@@ -108,29 +108,6 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
 /// </summary>
 internal static class FleetRun
 {
-    /// <summary>A service's row in the CI step summary.</summary>
-    public static SummaryRow SummaryRowOf(FleetServiceOutcome outcome)
-    {
-        var result = outcome.Result;
-        var ran = result?.Results ?? Array.Empty<Core.MigrationResult>();
-        var outcomeText = outcome.State switch
-        {
-            FleetServiceState.Succeeded when result is { DryRun: true } => $"WhatIf: {result.Planned.Count(p => p.Kind == PlannedStepKind.Migration)} would run",
-            FleetServiceState.Succeeded => "Succeeded",
-            FleetServiceState.Skipped => $"Skipped: {outcome.Error?.Message}",
-            _ => $"Failed ({outcome.Error?.ErrorId}): {outcome.Error?.Message}",
-        };
-        return new SummaryRow(
-            outcome.Service.ServiceName,
-            outcome.Service.Definition?.DatabaseName,
-            result?.FromVersion,
-            result?.ToVersion,
-            ran.Count(r => r.Succeeded),
-            TimeSpan.FromTicks(ran.Sum(r => r.Duration.Ticks)),
-            outcomeText,
-            outcome.State == FleetServiceState.Succeeded);
-    }
-
     public static void Run(
         DatabaseCommandBase command,
         IReadOnlyList<string> folders,
@@ -177,9 +154,7 @@ internal static class FleetRun
         {
             // Also when -ErrorAction Stop or Ctrl+C ended the run early: the summary matters most then.
             var finished = observer?.Outcomes.ToDictionary(o => o.Service) ?? new Dictionary<MigrationService, FleetServiceOutcome>();
-            var rows = engines.Select(e => finished.TryGetValue(e.Engine!, out var outcome)
-                ? SummaryRowOf(outcome)
-                : new SummaryRow(e.Engine!.ServiceName, e.Engine.Definition?.DatabaseName, null, null, 0, TimeSpan.Zero, "Not run (the run stopped before it)", false)).ToArray();
+            var rows = engines.Select(e => finished.TryGetValue(e.Engine!, out var outcome) ? SummaryRow.From(outcome) : SummaryRow.NotRun(e.Engine!)).ToArray();
             try
             {
                 command.WriteSummary($"SharedMigrations: {activity}{(dryRun ? " -WhatIf" : string.Empty)}", rows);

@@ -146,33 +146,13 @@ public sealed class TestMigrationCommand : ServiceCommandBase
         var failed = false;
         foreach (var folder in folders)
         {
-            ServiceDefinition? service;
+            ServiceCheckResult check;
             try
             {
-                service = ServiceDiscovery.Open(
+                check = ServiceCheck.Run(
                     folder,
                     ConfigPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath),
                     MigrationsPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MigrationsPath));
-            }
-            catch (ConfigurationException ex)
-            {
-                failed = true;
-                WriteAnnotation(new Core.Ci.Annotation(Core.Ci.AnnotationLevel.Error, ex.Message, ex.ConfigPath, ex.ConfigLine, "Configuration"));
-                if (!Quiet)
-                {
-                    WriteObject(new MigrationDiagnostic
-                    {
-                        Service = System.IO.Path.GetFileName(folder),
-                        File = ex.ConfigPath ?? folder,
-                        Line = ex.ConfigLine,
-                        Severity = DiagnosticSeverity.Error,
-                        Rule = "Configuration",
-                        Message = ex.Message,
-                        Path = folder,
-                    });
-                }
-
-                continue;
             }
             catch (MigrationException ex)
             {
@@ -181,32 +161,13 @@ public sealed class TestMigrationCommand : ServiceCommandBase
                 continue;
             }
 
-            foreach (var warning in service.Configuration.Warnings)
+            failed |= check.HasErrors;
+            foreach (var diagnostic in check.Diagnostics)
             {
-                WriteAnnotation(new Core.Ci.Annotation(Core.Ci.AnnotationLevel.Warning, $"{service.Name}: {warning.Message}", warning.ConfigPath, warning.Line, "ConfigurationUnknownKey"));
+                WriteAnnotation(Core.Ci.Annotations.For(check.Service, diagnostic));
                 if (!Quiet)
                 {
-                    WriteObject(new MigrationDiagnostic
-                    {
-                        Service = service.Name,
-                        File = warning.ConfigPath,
-                        Line = warning.Line,
-                        Severity = DiagnosticSeverity.Warning,
-                        Rule = "ConfigurationUnknownKey",
-                        Message = warning.Message,
-                        Path = folder,
-                    });
-                }
-            }
-
-            var set = new MigrationLoader(service.MigrationsPath, serviceName: service.Name).Analyze();
-            foreach (var diagnostic in MigrationLinter.Check(set))
-            {
-                failed |= diagnostic.Severity == Core.DiagnosticSeverity.Error;
-                WriteAnnotation(Core.Ci.Annotations.For(service.Name, diagnostic));
-                if (!Quiet)
-                {
-                    WriteObject(OutputMapper.ToDiagnostic(diagnostic, service.Name, folder));
+                    WriteObject(OutputMapper.ToDiagnostic(diagnostic, check.Service, folder));
                 }
             }
         }
