@@ -325,32 +325,24 @@ public sealed class MigrationService
         foreach (var entry in entries)
         {
             var label = entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath);
-            if (entry.State == MigrationState.Modified)
+            var repair = entry.State switch
+            {
+                MigrationState.Modified => (Kind: PlannedStepKind.AcceptChecksum, What: $"accept the edited {label} on {Manager.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN"),
+                MigrationState.Failed => (Kind: PlannedStepKind.ClearFailed, What: $"clear the Failed record of {label} on {Manager.Server} ({entry.Detail}); it becomes Pending and runs again on the next up"),
+                _ => ((PlannedStepKind Kind, string What)?)null,
+            };
+            if (repair is { } r)
             {
                 steps.Add((entry, new PlannedStep
                 {
                     Service = ServiceName,
-                    Kind = PlannedStepKind.AcceptChecksum,
+                    Kind = r.Kind,
                     Version = entry.Version,
                     Name = entry.Name,
                     Direction = MigrationDirection.Repair,
                     FilePath = entry.FilePath,
                     Server = Manager.Server,
-                    Description = $"accept the edited {label} on {Manager.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN",
-                }));
-            }
-            else if (entry.State == MigrationState.Failed)
-            {
-                steps.Add((entry, new PlannedStep
-                {
-                    Service = ServiceName,
-                    Kind = PlannedStepKind.ClearFailed,
-                    Version = entry.Version,
-                    Name = entry.Name,
-                    Direction = MigrationDirection.Repair,
-                    FilePath = entry.FilePath,
-                    Server = Manager.Server,
-                    Description = $"clear the Failed record of {label} on {Manager.Server} ({entry.Detail}); it becomes Pending and runs again on the next up",
+                    Description = r.What,
                 }));
             }
         }

@@ -131,18 +131,7 @@ internal sealed class StatementFacts
         {
         }
 
-        SqlObjectKind kind;
-        string noun;
-        if (t.Word("MATERIALIZED"))
-        {
-            if (!t.Word("VIEW"))
-            {
-                return;
-            }
-
-            (kind, noun) = (SqlObjectKind.View, "materialized view");
-        }
-        else if (!TryReadObjectKeyword(t, out kind, out noun))
+        if (!TryReadObjectKeyword(t, out var kind, out var noun))
         {
             return;
         }
@@ -193,18 +182,7 @@ internal sealed class StatementFacts
     private void ReadDrop(Cursor t)
     {
         // DROP {TABLE|VIEW|MATERIALIZED VIEW|...} [IF EXISTS] name [(args)] [, ...] [CASCADE|RESTRICT]
-        SqlObjectKind kind;
-        string noun;
-        if (t.Word("MATERIALIZED"))
-        {
-            if (!t.Word("VIEW"))
-            {
-                return;
-            }
-
-            (kind, noun) = (SqlObjectKind.View, "materialized view");
-        }
-        else if (!TryReadObjectKeyword(t, out kind, out noun))
+        if (!TryReadObjectKeyword(t, out var kind, out var noun))
         {
             return;
         }
@@ -404,10 +382,18 @@ internal sealed class StatementFacts
         return notNull;
     }
 
+    /// <summary>Reads the kind of object a CREATE or DROP names (TABLE, VIEW, MATERIALIZED VIEW, TYPE, FUNCTION, SCHEMA, SEQUENCE).</summary>
     private static bool TryReadObjectKeyword(Cursor t, out SqlObjectKind kind, out string noun)
     {
         kind = default;
         noun = string.Empty;
+        if (t.Is("MATERIALIZED") && t.IsAt(1, "VIEW"))
+        {
+            t.Skip(2);
+            (kind, noun) = (SqlObjectKind.View, "materialized view");
+            return true;
+        }
+
         if (t.Current is not { Kind: SqlTokenKind.Word } word)
         {
             return false;
