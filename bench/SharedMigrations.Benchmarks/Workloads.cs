@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Npgsql;
 using SharedMigrations.Benchmarks.Harness;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Loading;
+using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Benchmarks;
 

@@ -16,6 +16,7 @@
 
 using Microsoft.Extensions.Logging;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .SetMinimumLevel(LogLevel.Information)

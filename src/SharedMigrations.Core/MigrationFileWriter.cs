@@ -2,15 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core;
-
-/// <summary>A template for new migration files.</summary>
-public sealed record MigrationTemplate(string Name, string Source, string? Path)
-{
-    public override string ToString() => Name;
-}
 
 /// <summary>Writes new migration files from templates: the next version (sequential or timestamp), placeholders filled in.</summary>
 public static partial class MigrationFileWriter

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 
 namespace SharedMigrations.Core;
 

@@ -4,6 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Loading;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Parsing;
+using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Core;
 

@@ -422,7 +422,7 @@ Describe 'Hostile input through the module' -Tag 'Reliability' {
             $record = @($errors | Where-Object { $_.Exception.FilePath -eq $case.Path })
             $record | Should -HaveCount 1 -Because "$name should fail once, naming $($case.Path)"
             $record[0].FullyQualifiedErrorId | Should -BeLike "$($case.ErrorId),*"
-            $record[0].Exception.GetType().BaseType.FullName | Should -Be 'SharedMigrations.Core.MigrationException'
+            $record[0].Exception.GetType().BaseType.FullName | Should -Be 'SharedMigrations.Core.Errors.MigrationException'
             $record[0].Exception.Message | Should -BeLike "*$(Split-Path $case.Path -Leaf)*"
             if ($case.Line) {
                 $record[0].Exception.Line | Should -Be $case.Line

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Ci;
+using SharedMigrations.Core.Fleet;
 using SharedMigrations.Infrastructure;
 
 namespace SharedMigrations.Commands;
@@ -17,7 +18,7 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
     /// <summary>How many services are queried at the same time.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = Fleet.DefaultThrottleLimit;
+    public int ThrottleLimit { get; set; } = MigrationFleet.DefaultThrottleLimit;
 
     protected override void ProcessServices(IReadOnlyList<string> folders)
     {
@@ -28,7 +29,7 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
         }
 
         var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
-        var fleet = new Fleet(engines.Select(e => e.Engine!).ToArray());
+        var fleet = new MigrationFleet(engines.Select(e => e.Engine!).ToArray());
         var rows = new System.Collections.Concurrent.ConcurrentQueue<SummaryRow>();
         RunOnWorker(async (bridge, token) =>
         {

@@ -1,5 +1,8 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Infrastructure;
 
@@ -38,13 +41,13 @@ internal sealed class CmdletObserver : MigrationObserver
             $"{service}: another run holds the migration lock of this database ({holder?.ToString() ?? "the holder just left"}); waiting for it (migration.lock_wait)."));
 
     public override void OnStepStarting(PlannedStep step, int index, int count) =>
-        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.Model.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
         {
             PercentComplete = count == 0 ? 0 : Math.Min(100, index * 100 / count),
             ParentActivityId = _parentActivityId,
         }));
 
-    public override void OnStepCompleted(Core.MigrationResult result, int index, int count)
+    public override void OnStepCompleted(Core.Model.MigrationResult result, int index, int count)
     {
         var output = OutputMapper.ToResult(result, _servicePath);
         _bridge.Post(() =>

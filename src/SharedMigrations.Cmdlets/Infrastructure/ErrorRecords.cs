@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Infrastructure;
 

@@ -1,5 +1,11 @@
 using Core = SharedMigrations.Core;
 
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Parsing;
+using SharedMigrations.Core.Planning;
+
 namespace SharedMigrations.Infrastructure;
 
 /// <summary>Copies engine results into the module's own output types (the engine lives in a private load context).</summary>
@@ -16,7 +22,7 @@ internal static class OutputMapper
         MigrationCount = migrationCount,
     };
 
-    public static MigrationStatus ToStatus(string service, string path, Core.MigrationStatusEntry entry) => new()
+    public static MigrationStatus ToStatus(string service, string path, Core.Planning.MigrationStatusEntry entry) => new()
     {
         Service = service,
         Version = entry.Version,
@@ -29,7 +35,7 @@ internal static class OutputMapper
         Path = path,
     };
 
-    public static ServiceStatus ToServiceStatus(Core.ServiceStatusReport report, string path) => new()
+    public static ServiceStatus ToServiceStatus(Core.Planning.ServiceStatusReport report, string path) => new()
     {
         Service = report.Service,
         Database = report.Database,
@@ -43,7 +49,7 @@ internal static class OutputMapper
         Path = path,
     };
 
-    public static MigrationResult ToResult(Core.MigrationResult result, string path) => new()
+    public static MigrationResult ToResult(Core.Model.MigrationResult result, string path) => new()
     {
         Service = result.Service,
         Version = result.Version,
@@ -56,7 +62,7 @@ internal static class OutputMapper
         Path = path,
     };
 
-    public static MigrationEvent ToEvent(Core.MigrationEvent e, string service, string path) => new()
+    public static MigrationEvent ToEvent(Core.Model.MigrationEvent e, string service, string path) => new()
     {
         Id = e.Id,
         Service = e.Service ?? service,
@@ -75,7 +81,7 @@ internal static class OutputMapper
         Path = path,
     };
 
-    public static MigrationDiagnostic ToDiagnostic(Core.MigrationDiagnostic d, string service, string path) => new()
+    public static MigrationDiagnostic ToDiagnostic(Core.Model.MigrationDiagnostic d, string service, string path) => new()
     {
         Service = service,
         File = d.FilePath,

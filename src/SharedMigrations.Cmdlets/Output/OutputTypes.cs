@@ -1,3 +1,9 @@
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Parsing;
+using SharedMigrations.Core.Planning;
+
 namespace SharedMigrations;
 
 /// <summary>The state of one migration (see about_SharedMigrations).</summary>

@@ -1,3 +1,7 @@
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
+
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>The annotations that describe engine errors, states and findings, at their files and lines.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;

@@ -1,60 +1,9 @@
 using System.Data.Common;
 using Npgsql;
 using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Core.Database;
-
-/// <summary>What the caller gives on top of the config: an explicit connection string, or a credential.</summary>
-public sealed class ConnectionOverrides
-{
-    public static readonly ConnectionOverrides None = new();
-
-    /// <summary>A full connection string; its keys win over everything else.</summary>
-    public string? ConnectionString { get; init; }
-
-    /// <summary>A user name that replaces the config's (from a credential).</summary>
-    public string? Username { get; init; }
-
-    /// <summary>A password that replaces the config's (from a credential).</summary>
-    public string? Password { get; init; }
-}
-
-/// <summary>A resolved connection. <see cref="ToString"/> and every public property are safe to print; the password is only inside the connection string.</summary>
-public sealed class ConnectionInfo
-{
-    internal ConnectionInfo(string connectionString, string host, int port, string? database, string? username, IReadOnlyList<string> secrets, int connectRetries)
-    {
-        ConnectionString = connectionString;
-        Host = host;
-        Port = port;
-        Database = database;
-        Username = username;
-        Secrets = secrets;
-        ConnectRetries = connectRetries;
-    }
-
-    /// <summary>The full connection string, password included. Never print it; use <see cref="ToString"/>.</summary>
-    internal string ConnectionString { get; }
-
-    public string Host { get; }
-
-    public int Port { get; }
-
-    public string? Database { get; }
-
-    public string? Username { get; }
-
-    /// <summary>How many more times a failed connection attempt is retried.</summary>
-    public int ConnectRetries { get; }
-
-    internal IReadOnlyList<string> Secrets { get; }
-
-    /// <summary>Masks this connection's secrets in a text.</summary>
-    public string Redact(string? text) => SecretRedactor.Redact(text, Secrets);
-
-    public override string ToString() =>
-        $"{Host}:{Port}/{Database ?? "(default database)"}{(Username is null ? string.Empty : " as " + Username)}";
-}
 
 /// <summary>Builds the connection of a service: -ConnectionString, then -Credential, then config.yaml, then the PG* environment variables.</summary>
 public static class ConnectionResolver

@@ -1,6 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
 using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Database;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
 using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 
 namespace SharedMigrations.Core.Database;
 

@@ -1,21 +1,4 @@
-namespace SharedMigrations.Core;
-
-/// <summary>What kind of failure an engine error is; the cmdlets map it onto PowerShell's ErrorCategory.</summary>
-public enum MigrationErrorKind
-{
-    InvalidData,
-    InvalidArgument,
-    InvalidOperation,
-    ConnectionError,
-    AuthenticationError,
-    ResourceBusy,
-    OperationTimeout,
-    ObjectNotFound,
-    ResourceExists,
-    ResourceUnavailable,
-    OperationStopped,
-    NotSpecified,
-}
+namespace SharedMigrations.Core.Errors;
 
 /// <summary>Base of every error the engine raises on purpose. Each has a stable <see cref="ErrorId"/>.</summary>
 public abstract class MigrationException : Exception

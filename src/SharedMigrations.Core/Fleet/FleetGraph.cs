@@ -1,60 +1,7 @@
-namespace SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 
-/// <summary>A service that is not part of the run but that a service of the run names (found among its sibling folders).</summary>
-internal sealed class OutsideService
-{
-    private readonly Lazy<MigrationService> _engine;
-
-    public OutsideService(ServiceDefinition definition, Func<ServiceDefinition, MigrationService> open)
-    {
-        Definition = definition;
-        _engine = new Lazy<MigrationService>(() => open(definition), LazyThreadSafetyMode.ExecutionAndPublication);
-    }
-
-    public ServiceDefinition Definition { get; }
-
-    public string Name => Definition.Name;
-
-    public MigrationService Engine => _engine.Value;
-}
-
-/// <summary>A <c>-- Requires:</c> of one migration, resolved to a service of the run or outside it.</summary>
-internal sealed record ResolvedRequirement(Migration Migration, MigrationRequirement Requirement, FleetMember? InRun, OutsideService? Outside);
-
-/// <summary>One service of a run, with its files and what it depends on.</summary>
-internal sealed class FleetMember
-{
-    public FleetMember(MigrationService engine, int index)
-    {
-        Engine = engine;
-        Index = index;
-    }
-
-    public MigrationService Engine { get; }
-
-    public int Index { get; }
-
-    public string Name => Engine.ServiceName;
-
-    public ServiceDefinition? Definition => Engine.Definition;
-
-    /// <summary>The migration files, or null when they could not be loaded (<see cref="LoadError"/>).</summary>
-    public MigrationSet? Files { get; set; }
-
-    public MigrationException? LoadError { get; set; }
-
-    public List<FleetMember> DependsOnInRun { get; } = new();
-
-    public List<OutsideService> DependsOnOutside { get; } = new();
-
-    /// <summary>Requirements by the version of the migration that states them.</summary>
-    public Dictionary<long, List<ResolvedRequirement>> Requirements { get; } = new();
-
-    /// <summary>Services of the run that depend on this one (by depends_on or Requires:).</summary>
-    public HashSet<FleetMember> Dependants { get; } = new();
-
-    public override string ToString() => Name;
-}
+namespace SharedMigrations.Core.Fleet;
 
 /// <summary>
 /// The plan over all services of a run, made before anything runs: every service's files loaded, every depends_on and

@@ -1,6 +1,8 @@
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Linting;
+using SharedMigrations.Core.Model;
 
-namespace SharedMigrations.Core;
+namespace SharedMigrations.Core.Linting;
 
 /// <summary>
 /// PostgreSQL-aware lint of migration files, for <c>Test-Migration</c>: risky statements that are valid SQL but hurt in

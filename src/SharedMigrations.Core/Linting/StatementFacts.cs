@@ -2,51 +2,6 @@ using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Linting;
 
-/// <summary>The kinds of object the lint follows.</summary>
-internal enum SqlObjectKind : byte
-{
-    Table,
-
-    /// <summary>A view or a materialized view (one kind for matching: a DOWN may restore either as either).</summary>
-    View,
-    Type,
-    Function,
-    Schema,
-    Sequence,
-    Column,
-    Constraint,
-}
-
-/// <summary>A possibly schema-qualified name: <see cref="Display"/> as written, <see cref="Key"/> the last part,
-/// unquoted and lower-cased, for comparing.</summary>
-internal readonly record struct SqlName(string Display, string Key)
-{
-    public bool Matches(SqlName other) => Key.Equals(other.Key, StringComparison.Ordinal);
-
-    public override string ToString() => Display;
-}
-
-/// <summary>An object a statement creates or drops.</summary>
-/// <param name="Kind">What it is.</param>
-/// <param name="Noun">How to call it in a message: table, view, materialized view, function, ...</param>
-/// <param name="Name">Its name.</param>
-/// <param name="Table">For a column or a constraint: its table.</param>
-/// <param name="RenamedFrom">For ALTER TABLE ... RENAME: the old name (the object "created" is the new name).</param>
-internal sealed record SqlObjectRef(SqlObjectKind Kind, string Noun, SqlName Name, SqlName? Table = null, SqlName? RenamedFrom = null)
-{
-    /// <summary>Same kind, same name (and same table, for columns and constraints).</summary>
-    public bool SameObject(SqlObjectRef other) =>
-        Kind == other.Kind
-        && Name.Matches(other.Name)
-        && (Table is not { } table || (other.Table is { } otherTable && table.Matches(otherTable)));
-}
-
-/// <summary>A column added or altered by ALTER TABLE.</summary>
-internal readonly record struct ColumnRef(SqlName Table, SqlName Column);
-
-/// <summary>A CREATE INDEX statement.</summary>
-internal sealed record IndexBuild(SqlName? Name, SqlName Table, bool Concurrently, bool Only);
-
 /// <summary>What one statement does, as far as the lint rules care. Only the statement's own leading keywords are read
 /// (CREATE ..., DROP ..., ALTER TABLE ...): anything inside strings, comments, dollar-quoted bodies (DO blocks,
 /// function bodies) or parentheses is never taken for a command.</summary>

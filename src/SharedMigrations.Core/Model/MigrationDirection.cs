@@ -1,4 +1,4 @@
-namespace SharedMigrations.Core;
+namespace SharedMigrations.Core.Model;
 
 /// <summary>Which way a migration was run.</summary>
 public enum MigrationDirection

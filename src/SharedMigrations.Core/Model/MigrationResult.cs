@@ -1,4 +1,7 @@
-namespace SharedMigrations.Core;
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+
+namespace SharedMigrations.Core.Model;
 
 /// <summary>The outcome of running one migration up or down.</summary>
 public sealed class MigrationResult

@@ -1,4 +1,6 @@
-namespace SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+
+namespace SharedMigrations.Core.Model;
 
 /// <summary>The migrations of one folder, in version order, with every finding made while loading them.</summary>
 public sealed class MigrationSet

@@ -1,4 +1,4 @@
-namespace SharedMigrations.Core;
+namespace SharedMigrations.Core.Model;
 
 /// <summary>The rule for service names: letters, digits, '.', '_' and '-', starting with a letter or digit.</summary>
 public static class ServiceName

@@ -1,39 +1,8 @@
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 
-namespace SharedMigrations.Core;
-
-/// <summary>What <c>up</c> would do: the migrations to apply, or why it refuses.</summary>
-public sealed class UpPlan
-{
-    public required IReadOnlyList<Migration> Migrations { get; init; }
-
-    public required IReadOnlyList<MigrationRefusal> Refusals { get; init; }
-
-    public required IReadOnlyList<MigrationStatusEntry> Entries { get; init; }
-}
-
-/// <summary>One migration to roll back, and what it will run.</summary>
-public sealed class RollbackItem
-{
-    public required AppliedMigration Applied { get; init; }
-
-    /// <summary>The file when it still exists.</summary>
-    public Migration? File { get; init; }
-
-    /// <summary>Whether the file changed since it was applied.</summary>
-    public bool Modified { get; init; }
-
-    /// <summary>True when the DOWN recorded at apply time must be used (the file is gone).</summary>
-    public bool UsesRecordedDown => File is null;
-}
-
-/// <summary>What <c>down</c> would do, newest application first.</summary>
-public sealed class DownPlan
-{
-    public required IReadOnlyList<RollbackItem> Items { get; init; }
-
-    public required IReadOnlyList<MigrationStatusEntry> Entries { get; init; }
-}
+namespace SharedMigrations.Core.Planning;
 
 /// <summary>States (SPEC §5) and plans for up and down, from the files and one read of the history. Pure: touches no database.</summary>
 public static class MigrationPlanner

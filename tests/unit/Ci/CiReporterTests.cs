@@ -1,5 +1,8 @@
 using SharedMigrations.Core;
 using SharedMigrations.Core.Ci;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Tests.Ci;
 

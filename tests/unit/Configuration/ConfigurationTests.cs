@@ -1,6 +1,7 @@
 using SharedMigrations.Core;
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Configuration;

@@ -1,5 +1,7 @@
 using SharedMigrations.Core;
 using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 using SharedMigrations.Tests.Support;
 

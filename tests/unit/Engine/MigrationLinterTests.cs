@@ -1,4 +1,8 @@
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Linting;
+using SharedMigrations.Core.Loading;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 using SharedMigrations.Tests.Support;
 

@@ -1,4 +1,6 @@
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Loading;
 using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Engine;

@@ -1,5 +1,7 @@
 using System.Text;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Tests.Engine;

@@ -1,6 +1,9 @@
 using Npgsql;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Engine;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Planning;
 using SharedMigrations.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Tests.Reliability;

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Loading;
+using SharedMigrations.Core.Model;
 using Xunit.Abstractions;
 
 namespace SharedMigrations.Tests.Reliability;

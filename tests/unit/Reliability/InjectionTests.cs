@@ -1,6 +1,8 @@
 using SharedMigrations.Core;
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Reliability;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Testing;
 using SharedMigrations.Tests.Support;
 using Xunit.Abstractions;

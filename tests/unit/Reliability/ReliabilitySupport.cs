@@ -7,6 +7,10 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using SharedMigrations.Core;
+using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 using SharedMigrations.Testing;
 
 namespace SharedMigrations.Tests.Reliability;

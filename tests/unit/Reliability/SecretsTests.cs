@@ -2,6 +2,10 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Fleet;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 using SharedMigrations.Testing;
 using SharedMigrations.Tests.Support;
 using Xunit.Abstractions;
@@ -141,7 +145,7 @@ public class SecretsTests(ITestOutputHelper output)
             first.Config($"service:\n  depends_on: [second]\n{config}");
             using var second = new ServiceFolder("second");
             second.Config($"service:\n  depends_on: [first]\n{config}");
-            await Expect(() => Task.Run(() => new Fleet([Open(folder: first), Open(folder: second)]).Validate()));
+            await Expect(() => Task.Run(() => new MigrationFleet([Open(folder: first), Open(folder: second)]).Validate()));
 
             // A run cancelled in the middle.
             root.Add("005_slow.sql", "SELECT pg_sleep(30);");

@@ -1,13 +1,18 @@
 using System.Collections.Concurrent;
+using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Loading;
+using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 
-namespace SharedMigrations.Core;
+namespace SharedMigrations.Core.Fleet;
 
 /// <summary>
 /// Many services as one run (SPEC §7): a plan over all of them before anything runs (files loaded, dependencies resolved,
 /// cycles refused), then independent services in parallel up to a throttle, each strictly in version order, with
 /// <c>depends_on</c> and <c>-- Requires:</c> ordering the work across services. One service's failure stops only what depends on it.
 /// </summary>
-public sealed class Fleet
+public sealed class MigrationFleet
 {
     /// <summary>Services worked on at the same time unless told otherwise.</summary>
     public const int DefaultThrottleLimit = 8;
@@ -20,7 +25,7 @@ public sealed class Fleet
 
     /// <param name="services">The services of the run, each once.</param>
     /// <param name="openOutside">Opens a service outside the run that a service of the run names (default: from its own folder and config).</param>
-    public Fleet(IReadOnlyList<MigrationService> services, Func<ServiceDefinition, MigrationService>? openOutside = null)
+    public MigrationFleet(IReadOnlyList<MigrationService> services, Func<ServiceDefinition, MigrationService>? openOutside = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 
-namespace SharedMigrations.Core;
+namespace SharedMigrations.Core.Loading;
 
 /// <summary>Reads a service's migrations folder into migrations. Only <c>.sql</c> files directly in the folder count.</summary>
 public sealed class MigrationLoader
@@ -115,19 +117,4 @@ public sealed class MigrationLoader
 
         return set;
     }
-}
-
-/// <summary>A folder's last reading, replaced as a whole (one reference) so concurrent readers never see half of it.</summary>
-internal sealed record Reading(FolderFingerprint Fingerprint, MigrationSet Set);
-
-/// <summary>What a migrations folder held when it was read: every migration file's name, size and last write time.</summary>
-internal sealed class FolderFingerprint(IReadOnlyList<(string Name, long Length, long Ticks)> files) : IEquatable<FolderFingerprint>
-{
-    private readonly IReadOnlyList<(string Name, long Length, long Ticks)> _files = files;
-
-    public bool Equals(FolderFingerprint? other) => other is not null && _files.SequenceEqual(other._files);
-
-    public override bool Equals(object? obj) => Equals(obj as FolderFingerprint);
-
-    public override int GetHashCode() => _files.Count;
 }

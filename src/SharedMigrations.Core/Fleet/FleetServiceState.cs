@@ -1,0 +1,9 @@
+namespace SharedMigrations.Core.Fleet;
+
+/// <summary>How one service of a fleet run ended.</summary>
+public enum FleetServiceState
+{
+    Succeeded,
+    Failed,
+    Skipped,
+}

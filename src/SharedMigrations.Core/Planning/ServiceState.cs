@@ -1,0 +1,10 @@
+namespace SharedMigrations.Core.Planning;
+
+/// <summary>How a service stands as a whole.</summary>
+public enum ServiceState
+{
+    UpToDate,
+    Pending,
+    Drifted,
+    Unreachable,
+}
