@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Tasks:
-      Build    compile, assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
+      Build    check the code layout (dotnet format whitespace), compile (code style checked), assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
                dependencies in Dependencies/), generate the MAML help from docs/commands, check the file list.
       Test     Build, start a throwaway PostgreSQL (tests/TestDatabase), run the xunit engine tests and the Pester
                module tests against it. Writes the packages first (as Package does), so the Package tests can install them.
@@ -75,6 +75,11 @@ function Get-PackagesFolder {
 }
 
 function Invoke-Build {
+    # Layout (indentation, spaces, braces, final newlines) as .editorconfig says: a file-based check, no restore, offline.
+    # The code-style rules (naming, usings, namespaces) are checked by the compiler (EnforceCodeStyleInBuild).
+    Write-Step 'Checking the code layout (dotnet format whitespace --verify-no-changes)'
+    Invoke-Native dotnet format whitespace $Root --folder --verify-no-changes --exclude (Join-Path $Root 'out')
+
     Write-Step "Building SharedMigrations $Version ($Configuration)"
     Invoke-Native dotnet build (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet '-clp:NoSummary'
 

@@ -93,7 +93,8 @@ public static partial class MigrationFileWriter
             throw new MigrationCreationException(
                 $"'{name}' gives no usable migration name; use letters and digits, for example add_user_email.",
                 "MigrationNameInvalid",
-                MigrationErrorKind.InvalidArgument) { Service = serviceName };
+                MigrationErrorKind.InvalidArgument)
+            { Service = serviceName };
         }
 
         var templateName = string.IsNullOrWhiteSpace(template) ? "default" : template.Trim();
@@ -102,7 +103,8 @@ public static partial class MigrationFileWriter
             ?? throw new MigrationCreationException(
                 $"{serviceName}: there is no template '{templateName}'. Available: {string.Join(", ", templates.Select(t => t.Name))}.",
                 "MigrationTemplateNotFound",
-                MigrationErrorKind.ObjectNotFound) { Service = serviceName };
+                MigrationErrorKind.ObjectNotFound)
+            { Service = serviceName };
         var text = chosen.Path is null ? BuiltIn[chosen.Name] : Checksum.Normalize(File.ReadAllText(chosen.Path));
 
         var existing = new List<long>();
@@ -147,7 +149,8 @@ public static partial class MigrationFileWriter
             throw new MigrationCreationException(
                 $"{serviceName}: template '{chosen.Name}' ({chosen.Path ?? "built-in"}) does not give a valid migration: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}.",
                 "MigrationTemplateInvalid",
-                MigrationErrorKind.InvalidData) { Service = serviceName };
+                MigrationErrorKind.InvalidData)
+            { Service = serviceName };
         }
 
         Directory.CreateDirectory(migrationsPath);

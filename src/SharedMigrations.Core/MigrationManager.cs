@@ -149,7 +149,8 @@ public sealed class MigrationManager
             throw new DatabaseConnectionException(
                 Redact($"{ServiceName}: permission denied on {Server}: {ex.MessageText}. The database user needs to create and write the history table {Settings.TableName}."),
                 authenticationFailed: true,
-                ex.SqlState) { Service = ServiceName };
+                ex.SqlState)
+            { Service = ServiceName };
         }
     }
 

@@ -186,7 +186,8 @@ public sealed class MigrationService
                     throw new RollbackRefusedException(
                         $"{ServiceName}: {label} changed since it was applied, so its DOWN may not undo what was applied. Nothing was rolled back. " +
                         "Restore the file, accept the edit with Repair-MigrationHistory, or pass -Force.",
-                        applied.Version, item.File?.FilePath) { Service = ServiceName };
+                        applied.Version, item.File?.FilePath)
+                    { Service = ServiceName };
                 }
 
                 if (down.IsEmpty)
@@ -194,7 +195,8 @@ public sealed class MigrationService
                     throw new RollbackRefusedException(
                         $"{ServiceName}: {label} has no DOWN statements, so nothing would undo it. Nothing was rolled back. " +
                         "Write its DOWN section, or pass -Force to remove it from the history without running anything.",
-                        applied.Version, item.File?.FilePath) { Service = ServiceName };
+                        applied.Version, item.File?.FilePath)
+                    { Service = ServiceName };
                 }
             }
 

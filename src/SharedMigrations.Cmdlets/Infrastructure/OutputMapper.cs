@@ -1,10 +1,9 @@
-using Core = SharedMigrations.Core;
-
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Parsing;
 using SharedMigrations.Core.Planning;
+using Core = SharedMigrations.Core;
 
 namespace SharedMigrations.Infrastructure;
 

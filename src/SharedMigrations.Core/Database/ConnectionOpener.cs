@@ -111,7 +111,8 @@ internal sealed class ConnectionOpener
             _redact($"{_service}: cannot connect to PostgreSQL at {_target}{tries}: {reason}"),
             authentication,
             pg?.SqlState,
-            innerException: null) { Service = _service };
+            innerException: null)
+        { Service = _service };
     }
 
     /// <summary>

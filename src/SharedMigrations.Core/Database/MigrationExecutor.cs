@@ -276,7 +276,8 @@ internal sealed class MigrationExecutor
         {
             return new MigrationExecutionException(
                 _redact($"{_service}: {where}: cancelled. {outcome}"),
-                step.Version, step.Name, step.FilePath, line, "57014", "canceling statement due to user request", step.Direction, ex) { Service = _service };
+                step.Version, step.Name, step.FilePath, line, "57014", "canceling statement due to user request", step.Direction, ex)
+            { Service = _service };
         }
 
         if (pg is null || ConnectionOpener.IsSessionLost(pg))
@@ -290,7 +291,8 @@ internal sealed class MigrationExecutor
                         : "PostgreSQL rolls back an unfinished transaction, so it is not applied; run again when the server is back.")),
                 authenticationFailed: false,
                 pg?.SqlState,
-                innerException: null) { Service = _service };
+                innerException: null)
+            { Service = _service };
         }
 
         var hint = pg.SqlState switch
@@ -310,7 +312,8 @@ internal sealed class MigrationExecutor
             pg.SqlState,
             _redact(pg.MessageText),
             step.Direction,
-            innerException: null) { Service = _service };
+            innerException: null)
+        { Service = _service };
     }
 
     /// <summary>

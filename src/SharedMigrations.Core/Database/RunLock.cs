@@ -100,7 +100,8 @@ public sealed class RunLock : IAsyncDisposable
                         $"{service}: another run has held the migration lock of this database for {table} longer than migration.lock_wait ({Duration.Format(wait)}): " +
                         $"{holder?.ToString() ?? "the holder has just released it"}. Wait for that run to finish (or stop it), or raise migration.lock_wait.",
                         holder,
-                        stopwatch.Elapsed) { Service = service };
+                        stopwatch.Elapsed)
+                    { Service = service };
                 }
 
                 var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 4)));

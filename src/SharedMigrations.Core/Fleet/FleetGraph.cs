@@ -79,7 +79,8 @@ internal sealed class FleetGraph
                                 $"{member.Name}: {migration.FileName} line {requirement.Line} requires {requirement} of its own service, which comes after it; a migration can only require earlier versions.",
                                 DependencyProblem.Cycle,
                                 migration.FilePath,
-                                requirement.Line) { Service = member.Name };
+                                requirement.Line)
+                            { Service = member.Name };
                         }
 
                         continue; // an earlier version of the same service: version order already ensures it
@@ -142,7 +143,8 @@ internal sealed class FleetGraph
             $"{requester.Name}: {where}, but there is no service '{name}' in this run nor among the folders beside {requester.Definition?.Path ?? requester.Name}. Nothing was run; add the service to the run or fix the name.",
             DependencyProblem.NotFound,
             migration?.FilePath ?? requester.Definition?.ConfigPath,
-            requirement?.Line) { Service = requester.Name };
+            requirement?.Line)
+        { Service = requester.Name };
     }
 
     private static IEnumerable<string> SafeFolders(string parent)
@@ -312,7 +314,8 @@ internal sealed class FleetGraph
             var first = described[0].Member;
             return new DependencyException(
                 $"The services depend on each other in a circle: {string.Join(" → ", kept)}. Nothing was run; break the circle in depends_on or '-- Requires:'.",
-                DependencyProblem.Cycle) { Service = first.Name };
+                DependencyProblem.Cycle)
+            { Service = first.Name };
         }
     }
 }

@@ -375,7 +375,8 @@ public sealed class MigrationFleet
                     $"{member.Name}: {what}, but {answer.State}. {member.Name} was not migrated past this point. {waited}",
                     DependencyProblem.NotSatisfied,
                     filePath,
-                    line) { Service = member.Name };
+                    line)
+                { Service = member.Name };
             }
 
             if (!told)
@@ -487,7 +488,8 @@ public sealed class MigrationFleet
             {
                 throw new DependencyException(
                     $"{member.Name}: cannot check whether {name} still needs it ({ex.Message}). Nothing was rolled back; pass -Force to roll back without this check.",
-                    DependencyProblem.RollbackBlocked) { Service = member.Name };
+                    DependencyProblem.RollbackBlocked)
+                { Service = member.Name };
             }
 
             foreach (var (migration, requirement) in requiring)
@@ -499,7 +501,8 @@ public sealed class MigrationFleet
                         $"Nothing was rolled back; roll back {name} first (or in the same run), or pass -Force.",
                         DependencyProblem.RollbackBlocked,
                         migration.FilePath,
-                        requirement.Line) { Service = member.Name };
+                        requirement.Line)
+                    { Service = member.Name };
                 }
             }
         }
