@@ -30,41 +30,41 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
 
         var paths = engines.ToDictionary(e => e.Engine!, e => e.Folder);
         var fleet = new MigrationFleet(engines.Select(e => e.Engine!).ToArray());
-        var rows = new System.Collections.Concurrent.ConcurrentQueue<SummaryRow>();
+        var summaryRows = new System.Collections.Concurrent.ConcurrentQueue<SummaryRow>();
         RunOnWorker(async (bridge, token) =>
         {
             var observer = new CmdletFleetObserver(this, bridge, "Get-MigrationStatus", paths);
             try
             {
                 await fleet.StatusAsync(
-            Summary,
-            ThrottleLimit,
-            (engine, report) =>
-            {
-                var path = paths[engine];
-                rows.Enqueue(SummaryRow.From(report));
-                var annotations = report.Entries.Select(e => Annotations.For(report.Service, e)).Where(a => a is not null).ToArray();
-                bridge.Post(() =>
-                {
-                    foreach (var annotation in annotations)
+                    Summary,
+                    ThrottleLimit,
+                    (engine, report) =>
                     {
-                        WriteAnnotation(annotation);
-                    }
-                });
-                if (Summary)
-                {
-                    var row = OutputMapper.ToServiceStatus(report, path);
-                    bridge.Post(() => WriteObject(row));
-                }
-                else
-                {
-                    var rows = report.Entries.Select(e => OutputMapper.ToStatus(report.Service, path, e)).ToArray();
-                    bridge.Post(() => WriteObject(rows, enumerateCollection: true));
-                }
-            },
-            (engine, ex) => bridge.Post(() => WriteMigrationError(ex, paths[engine])),
-            token,
-            observer).ConfigureAwait(false);
+                        var path = paths[engine];
+                        summaryRows.Enqueue(SummaryRow.From(report));
+                        var annotations = report.Entries.Select(e => Annotations.For(report.Service, e)).Where(a => a is not null).ToArray();
+                        bridge.Post(() =>
+                        {
+                            foreach (var annotation in annotations)
+                            {
+                                WriteAnnotation(annotation);
+                            }
+                        });
+                        if (Summary)
+                        {
+                            var row = OutputMapper.ToServiceStatus(report, path);
+                            bridge.Post(() => WriteObject(row));
+                        }
+                        else
+                        {
+                            var statuses = report.Entries.Select(e => OutputMapper.ToStatus(report.Service, path, e)).ToArray();
+                            bridge.Post(() => WriteObject(statuses, enumerateCollection: true));
+                        }
+                    },
+                    (engine, ex) => bridge.Post(() => WriteMigrationError(ex, paths[engine])),
+                    token,
+                    observer).ConfigureAwait(false);
             }
             finally
             {
@@ -73,7 +73,7 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
         });
         if (Summary)
         {
-            WriteSummary("SharedMigrations: Get-MigrationStatus -Summary", rows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());
+            WriteSummary("SharedMigrations: Get-MigrationStatus -Summary", summaryRows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());
         }
     }
 }

@@ -207,7 +207,7 @@ public sealed class MigrationFleet
 
                 using var place = await ThrottlePlace.TakeAsync(places, cancellationToken).ConfigureAwait(false);
                 observer.OnServiceStarted(member.Engine);
-                var dependants = options.Force ? null : await FindDependantsAsync(member, graph, cancellationToken).ConfigureAwait(false);
+                var dependants = options.Force ? null : FindDependants(member, graph);
                 if (dependants is not null)
                 {
                     // Plan first (read-only) so that a blocked step refuses the whole rollback before anything runs.
@@ -392,7 +392,8 @@ public sealed class MigrationFleet
     }
 
     /// <summary>The services (of the run, and beside each service's folder) whose migrations require this one, with their files.</summary>
-    private static async Task<List<(string Name, MigrationSet Files, Func<CancellationToken, Task<HistorySnapshot>> History)>> FindDependantsAsync(FleetMember member, FleetGraph graph, CancellationToken cancellationToken)
+    private static List<(string Name, MigrationSet Files, Func<CancellationToken, Task<HistorySnapshot>> History)> FindDependants(
+        FleetMember member, FleetGraph graph)
     {
         var result = new List<(string, MigrationSet, Func<CancellationToken, Task<HistorySnapshot>>)>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { member.Name };
@@ -453,7 +454,6 @@ public sealed class MigrationFleet
             }
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
         return result;
     }
 

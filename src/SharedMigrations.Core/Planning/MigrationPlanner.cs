@@ -98,7 +98,6 @@ public static class MigrationPlanner
             }
         }
 
-        refusals.Sort((a, b) => a.Reason.CompareTo(b.Reason) != 0 ? ((int)b.Reason == (int)RefusalReason.Failed ? 1 : a.Reason.CompareTo(b.Reason)) : a.Version.CompareTo(b.Version));
         var pending = entries
             .Where(e => e.State == MigrationState.Pending || (e.State == MigrationState.OutOfOrder && allowOutOfOrder))
             .Where(e => target is null || e.Version <= target)
