@@ -824,12 +824,12 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         marks[0] = watch.Elapsed.TotalMilliseconds;
         var files = engine.Loader.Load();
         marks[1] = watch.Elapsed.TotalMilliseconds;
-        var runLock = await engine.Manager.AcquireLockAsync().ConfigureAwait(false);
+        var runLock = await engine.Database.AcquireLockAsync().ConfigureAwait(false);
         marks[2] = watch.Elapsed.TotalMilliseconds;
         try
         {
-            await using var connection = await engine.Manager.OpenConnectionAsync().ConfigureAwait(false);
-            var history = await engine.Manager.ReadHistoryAsync(connection, readOnly: false).ConfigureAwait(false);
+            await using var connection = await engine.Database.OpenConnectionAsync().ConfigureAwait(false);
+            var history = await engine.Database.ReadHistoryAsync(connection, readOnly: false).ConfigureAwait(false);
             marks[3] = watch.Elapsed.TotalMilliseconds;
             var plan = MigrationPlanner.PlanUp(files, history, null, null, allowOutOfOrder: false, checksumValidation: true);
             Expect(0, plan.Migrations.Count, "planned");

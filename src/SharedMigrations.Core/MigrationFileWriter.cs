@@ -8,7 +8,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core;
 
 /// <summary>Writes new migration files from templates: the next version (sequential or timestamp), placeholders filled in.</summary>
-public static partial class MigrationFileWriter
+internal static partial class MigrationFileWriter
 {
     /// <summary>The folder under the migrations folder where a service keeps its own templates.</summary>
     public const string ServiceTemplatesFolder = "templates";

@@ -20,23 +20,25 @@ public sealed class MigrationService
 {
     private readonly ILogger _logger;
 
-    public MigrationService(MigrationManager manager, MigrationLoader loader, ILogger? logger = null)
+    internal MigrationService(ServiceDatabase database, MigrationLoader loader, ILogger? logger = null)
     {
-        Manager = manager ?? throw new ArgumentNullException(nameof(manager));
+        Database = database ?? throw new ArgumentNullException(nameof(database));
         Loader = loader ?? throw new ArgumentNullException(nameof(loader));
         _logger = logger ?? NullLogger.Instance;
     }
 
-    public MigrationManager Manager { get; }
+    /// <summary>The database side: history table, audit log, run lock, applying and reverting one migration.</summary>
+    internal ServiceDatabase Database { get; }
 
-    public MigrationLoader Loader { get; }
+    /// <summary>The migration files of the service.</summary>
+    internal MigrationLoader Loader { get; }
 
     /// <summary>The service folder this service was opened from, when it was.</summary>
     public ServiceDefinition? Definition { get; private init; }
 
-    public string ServiceName => Manager.ServiceName;
+    public string ServiceName => Database.ServiceName;
 
-    /// <summary>Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and manager.</summary>
+    /// <summary>Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and database side.</summary>
     public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides = null) =>
         ForService(service, overrides, null);
 
@@ -46,9 +48,24 @@ public sealed class MigrationService
         ArgumentNullException.ThrowIfNull(service);
         var connection = ConnectionResolver.Resolve(service, overrides, getVariable);
         var dataSource = DataSources.Get(connection);
-        var manager = new MigrationManager(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
+        var database = new ServiceDatabase(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
         var loader = new MigrationLoader(service.MigrationsPath, logger, service.Name);
-        return new MigrationService(manager, loader, logger) { Definition = service };
+        return new MigrationService(database, loader, logger) { Definition = service };
+    }
+
+    /// <summary>
+    /// Opens the engine over a data source the caller owns (from dependency injection, with its own pooling and
+    /// credentials), for the migration files in <paramref name="migrationsPath"/>; <paramref name="settings"/> are the
+    /// <c>migration:</c> keys of a config (defaults when null). The data source is not disposed by the engine.
+    /// </summary>
+    public static MigrationService ForDataSource(
+        NpgsqlDataSource dataSource, string migrationsPath, string serviceName, MigrationSettings? settings = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(migrationsPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        return new MigrationService(
+            new ServiceDatabase(dataSource, settings, serviceName, logger), new MigrationLoader(migrationsPath, logger, serviceName), logger);
     }
 
     /// <summary>Applies every pending migration (the start-up call).</summary>
@@ -61,7 +78,7 @@ public sealed class MigrationService
         ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
         var files = LoadFiles(report);
-        var settings = Manager.Settings;
+        var settings = Database.Settings;
         var allowOutOfOrder = options.AllowOutOfOrder || settings.OutOfOrder;
 
         await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
@@ -110,14 +127,14 @@ public sealed class MigrationService
                 if (step.Kind == PlannedStepKind.CreateHistory)
                 {
                     var watch = Stopwatch.StartNew();
-                    await Manager.CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    await Database.CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     created = true;
                     report.Verbose($"created the history table {settings.TableName} and the audit log {settings.TableName.LogTable} ({watch.ElapsedMilliseconds} ms).");
                     continue;
                 }
 
                 var migration = files.Find(step.Version)!;
-                results.Add(await RunStepAsync(step, i, steps.Count, report, async () => await Manager.ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+                results.Add(await RunStepAsync(step, i, steps.Count, report, async () => await Database.ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
             }
         }
 
@@ -142,7 +159,7 @@ public sealed class MigrationService
         ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
         var files = LoadFiles(report);
-        var settings = Manager.Settings;
+        var settings = Database.Settings;
 
         await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
         var failed = session.History.Records.Where(r => r.IsFailed).ToArray();
@@ -155,7 +172,7 @@ public sealed class MigrationService
 
         var plan = MigrationPlanner.PlanDown(files, session.History, options.Target, options.Count);
         var recorded = plan.Items.Any(i => i.UsesRecordedDown)
-            ? await Manager.Guard(async () => await Manager.History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
+            ? await Database.Guard(async () => await Database.History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
             : new Dictionary<long, string?>();
 
         // Check every step before running any, so a refusal never leaves a rollback half done.
@@ -210,8 +227,8 @@ public sealed class MigrationService
                 FilePath = item.File?.FilePath,
                 Transaction = mode,
                 Statements = down.Statements.Count,
-                Server = Manager.Server,
-                Description = $"roll back {label} on {Manager.Server}: " +
+                Server = Database.Server,
+                Description = $"roll back {label} on {Database.Server}: " +
                     (down.IsEmpty ? "no DOWN statements; only its history row is removed" : $"{down.Statements.Count} DOWN statement(s) {(mode == TransactionMode.None ? "one by one outside a transaction" : "in one transaction")}") +
                     (item.UsesRecordedDown ? " (the DOWN recorded at apply time)" : string.Empty),
             };
@@ -235,7 +252,7 @@ public sealed class MigrationService
                     break;
                 }
 
-                results.Add(await RunStepAsync(step, i, work.Count, report, async () => await Manager.RevertAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), item.Applied, down, mode, item.File, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+                results.Add(await RunStepAsync(step, i, work.Count, report, async () => await Database.RevertAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), item.Applied, down, mode, item.File, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
             }
         }
 
@@ -267,7 +284,7 @@ public sealed class MigrationService
         var report = new Reporter(ServiceName, observer, _logger);
         var files = LoadFiles(report);
         var watch = Stopwatch.StartNew();
-        var history = await Manager.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
+        var history = await Database.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
         var entries = MigrationPlanner.Evaluate(files, history);
         var problems = entries
             .Where(e => e.State is MigrationState.Modified or MigrationState.Missing or MigrationState.OutOfOrder or MigrationState.Failed)
@@ -276,13 +293,13 @@ public sealed class MigrationService
         var pending = entries.Count(e => e.State is MigrationState.Pending or MigrationState.OutOfOrder);
         var state = problems.Length > 0 ? ServiceState.Drifted : pending > 0 ? ServiceState.Pending : ServiceState.UpToDate;
         report.Verbose(history.Exists
-            ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} on {Manager.Server} ({watch.ElapsedMilliseconds} ms, read-only, no lock)."
-            : $"no history table {Manager.Settings.TableName} on {Manager.Server} yet ({watch.ElapsedMilliseconds} ms): every migration is Pending.");
+            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} on {Database.Server} ({watch.ElapsedMilliseconds} ms, read-only, no lock)."
+            : $"no history table {Database.Settings.TableName} on {Database.Server} yet ({watch.ElapsedMilliseconds} ms): every migration is Pending.");
         return new ServiceStatusReport
         {
             Service = ServiceName,
-            Database = Manager.DataSource is { } ds ? new NpgsqlConnectionStringBuilder(ds.ConnectionString).Database : null,
-            Server = Manager.Server,
+            Database = Database.DataSource is { } ds ? new NpgsqlConnectionStringBuilder(ds.ConnectionString).Database : null,
+            Server = Database.Server,
             CurrentVersion = history.CurrentVersion,
             LatestVersion = files.LatestVersion,
             Pending = pending,
@@ -316,7 +333,7 @@ public sealed class MigrationService
                 latest = 0;
             }
 
-            return ServiceStatusReport.Unreachable(ServiceName, Definition?.DatabaseName, Manager.Server, latest, ex.Message);
+            return ServiceStatusReport.Unreachable(ServiceName, Definition?.DatabaseName, Database.Server, latest, ex.Message);
         }
     }
 
@@ -334,8 +351,8 @@ public sealed class MigrationService
             var label = entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath);
             var repair = entry.State switch
             {
-                MigrationState.Modified => (Kind: PlannedStepKind.AcceptChecksum, What: $"accept the edited {label} on {Manager.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN"),
-                MigrationState.Failed => (Kind: PlannedStepKind.ClearFailed, What: $"clear the Failed record of {label} on {Manager.Server} ({entry.Detail}); it becomes Pending and runs again on the next up"),
+                MigrationState.Modified => (Kind: PlannedStepKind.AcceptChecksum, What: $"accept the edited {label} on {Database.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN"),
+                MigrationState.Failed => (Kind: PlannedStepKind.ClearFailed, What: $"clear the Failed record of {label} on {Database.Server} ({entry.Detail}); it becomes Pending and runs again on the next up"),
                 _ => ((PlannedStepKind Kind, string What)?)null,
             };
             if (repair is { } r)
@@ -348,7 +365,7 @@ public sealed class MigrationService
                     Name = entry.Name,
                     Direction = MigrationDirection.Repair,
                     FilePath = entry.FilePath,
-                    Server = Manager.Server,
+                    Server = Database.Server,
                     Description = r.What,
                 }));
             }
@@ -382,7 +399,7 @@ public sealed class MigrationService
         }
 
         var started = DateTimeOffset.UtcNow;
-        await Manager.Guard(
+        await Database.Guard(
             async () =>
             {
                 await using var batch = new NpgsqlBatch(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false));
@@ -392,16 +409,16 @@ public sealed class MigrationService
                     string detail;
                     if (step.Kind == PlannedStepKind.AcceptChecksum)
                     {
-                        batch.BatchCommands.Add(Manager.History.Realign(entry.Migration!));
+                        batch.BatchCommands.Add(Database.History.Realign(entry.Migration!));
                         detail = $"checksum {entry.Applied!.Checksum} replaced by {entry.Migration!.Checksum}";
                     }
                     else
                     {
-                        batch.BatchCommands.Add(Manager.History.Delete(entry.Version));
+                        batch.BatchCommands.Add(Database.History.Delete(entry.Version));
                         detail = $"Failed record removed ({entry.Detail})";
                     }
 
-                    batch.BatchCommands.Add(Manager.History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
+                    batch.BatchCommands.Add(Database.History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
                     events.Add(new MigrationEvent
                     {
                         Service = ServiceName,
@@ -411,7 +428,7 @@ public sealed class MigrationService
                         Succeeded = true,
                         StartedAt = started,
                         Checksum = entry.Migration?.Checksum,
-                        Client = Manager.History.Client,
+                        Client = Database.History.Client,
                         Detail = detail,
                     });
                 }
@@ -431,7 +448,7 @@ public sealed class MigrationService
 
     /// <summary>The audit log: every up, down and repair, with who, when, how long and whether it succeeded.</summary>
     public Task<IReadOnlyList<MigrationEvent>> GetHistoryAsync(CancellationToken cancellationToken = default) =>
-        Manager.ReadEventsAsync(cancellationToken);
+        Database.ReadEventsAsync(cancellationToken);
 
     /// <summary>Writes the next migration file from a template (see <see cref="MigrationFileWriter"/>).</summary>
     public FileInfo CreateMigration(string name, string? description = null, string? template = null) =>
@@ -440,7 +457,7 @@ public sealed class MigrationService
             name,
             description,
             template,
-            Manager.Settings.Versioning,
+            Database.Settings.Versioning,
             ServiceName,
             Definition is null ? null : MigrationFileWriter.TeamTemplatesFolder(Definition));
 
@@ -503,8 +520,8 @@ public sealed class MigrationService
     {
         Service = ServiceName,
         Kind = PlannedStepKind.CreateHistory,
-        Server = Manager.Server,
-        Description = $"create the history table {Manager.Settings.TableName} and the audit log {Manager.Settings.TableName.LogTable} on {Manager.Server}",
+        Server = Database.Server,
+        Description = $"create the history table {Database.Settings.TableName} and the audit log {Database.Settings.TableName.LogTable} on {Database.Server}",
     };
 
     private PlannedStep UpStep(Migration migration) => new()
@@ -517,9 +534,9 @@ public sealed class MigrationService
         FilePath = migration.FilePath,
         Transaction = migration.Transaction,
         Statements = migration.Up.Statements.Count,
-        Server = Manager.Server,
+        Server = Database.Server,
         Migration = migration,
-        Description = $"apply {migration.FileName} on {Manager.Server}: {migration.Up.Statements.Count} statement(s) " +
+        Description = $"apply {migration.FileName} on {Database.Server}: {migration.Up.Statements.Count} statement(s) " +
             (migration.Transaction == TransactionMode.None ? "one by one outside a transaction (Transaction: none)" : "in one transaction with its history row"),
     };
 
@@ -530,23 +547,23 @@ public sealed class MigrationService
         if (dryRun)
         {
             // No lock, a read-only session: a dry run changes nothing, not even by waiting in line.
-            var (connection, snapshot) = await Manager.OpenWithAsync(c => Manager.ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
-            session = new Session(Manager, null, snapshot, connection);
+            var (connection, snapshot) = await Database.OpenWithAsync(c => Database.ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+            session = new Session(Database, null, snapshot, connection);
         }
         else
         {
             // The lock and the state query in one round trip, on the lock's connection.
-            var runLock = await Manager.AcquireLockAndReadHistoryAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
+            var runLock = await Database.AcquireLockAndReadHistoryAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
             report.Verbose(runLock.Waited > TimeSpan.Zero
                 ? $"took the run lock after waiting {runLock.Waited.TotalSeconds:0.0} s for another run."
                 : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
-            session = new Session(Manager, runLock, runLock.History!, null);
+            session = new Session(Database, runLock, runLock.History!, null);
         }
 
         var history = session.History;
         report.Verbose(history.Exists
-            ? $"read {history.Records.Count} history row(s) from {Manager.Settings.TableName} ({watch.ElapsedMilliseconds} ms, {(dryRun ? "read-only, no lock" : "under the lock")})."
-            : $"no history table {Manager.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
+            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} ({watch.ElapsedMilliseconds} ms, {(dryRun ? "read-only, no lock" : "under the lock")})."
+            : $"no history table {Database.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
         report.Observer?.OnHistoryRead(ServiceName, history);
         return session;
     }
@@ -555,7 +572,7 @@ public sealed class MigrationService
     /// A run's lock, the history read under it, and the connection migrations run on — opened only when there is work,
     /// so that a run with nothing to do costs the lock's connection alone (lock and state query, then unlock).
     /// </summary>
-    private sealed class Session(MigrationManager manager, RunLock? runLock, HistorySnapshot history, NpgsqlConnection? connection) : IAsyncDisposable
+    private sealed class Session(ServiceDatabase database, RunLock? runLock, HistorySnapshot history, NpgsqlConnection? connection) : IAsyncDisposable
     {
         private NpgsqlConnection? _connection = connection;
 
@@ -565,7 +582,7 @@ public sealed class MigrationService
 
         /// <summary>The connection the work runs on (not the lock's: the lock has a dedicated session).</summary>
         public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
-            _connection ??= await manager.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            _connection ??= await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         public async ValueTask DisposeAsync()
         {

@@ -7,7 +7,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core;
 
 /// <summary>A template for new migration files.</summary>
-public sealed record MigrationTemplate(string Name, string Source, string? Path)
+internal sealed record MigrationTemplate(string Name, string Source, string? Path)
 {
     public override string ToString() => Name;
 }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>How serious an annotation is.</summary>
-public enum AnnotationLevel
+internal enum AnnotationLevel
 {
     Error,
     Warning,

@@ -5,7 +5,7 @@ using SharedMigrations.Core.Planning;
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>The annotations that describe engine errors, states and findings, at their files and lines.</summary>
-public static class Annotations
+internal static class Annotations
 {
     /// <summary>One annotation per problem an error carries: each bad file of a format error, each refusal, else the error itself.</summary>
     public static IEnumerable<Annotation> For(MigrationException error)

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>Which CI system's workflow commands to print.</summary>
-public enum CiFormat
+internal enum CiFormat
 {
     /// <summary>Detect the CI system from the environment (GITHUB_ACTIONS=true, TF_BUILD=True), else none.</summary>
     Auto,

@@ -8,7 +8,7 @@ namespace SharedMigrations.Core.Ci;
 /// Turns problems into the workflow commands of the CI system the run is in (annotations at file and line), and
 /// writes the step summary. Outside CI it prints nothing. Detection follows Pester's: GITHUB_ACTIONS=true, TF_BUILD=True.
 /// </summary>
-public sealed partial class CiReporter
+internal sealed partial class CiReporter
 {
     private readonly Func<string, string?> _getVariable;
 

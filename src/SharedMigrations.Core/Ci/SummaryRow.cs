@@ -9,7 +9,7 @@ using SharedMigrations.Core.Planning;
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>One service's row in a step summary.</summary>
-public sealed record SummaryRow(string Service, string? Database, long? FromVersion, long? ToVersion, int Migrations, TimeSpan Duration, string Outcome, bool Succeeded)
+internal sealed record SummaryRow(string Service, string? Database, long? FromVersion, long? ToVersion, int Migrations, TimeSpan Duration, string Outcome, bool Succeeded)
 {
     /// <summary>The row of a service of a fleet run (up or down): versions, migrations run, their time, and how it ended.</summary>
     public static SummaryRow From(FleetServiceOutcome outcome)

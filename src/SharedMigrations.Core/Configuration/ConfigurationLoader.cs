@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 namespace SharedMigrations.Core.Configuration;
 
 /// <summary>Reads config.yaml: known keys with their types and defaults, <c>${VAR}</c> expansion, warnings for unknown keys.</summary>
-public static class ConfigurationLoader
+internal static class ConfigurationLoader
 {
     /// <summary>A config larger than this is refused.</summary>
     public const int MaxConfigBytes = 1024 * 1024;

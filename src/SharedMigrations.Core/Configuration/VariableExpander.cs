@@ -3,7 +3,7 @@ using System.Text;
 namespace SharedMigrations.Core.Configuration;
 
 /// <summary>Expands <c>${VAR}</c> and <c>${VAR:-default}</c> from the environment; <c>$${</c> is a literal <c>${</c>.</summary>
-public static class VariableExpander
+internal static class VariableExpander
 {
     /// <summary>Expands the variables of <paramref name="text"/>; <paramref name="missing"/> collects variables that are unset and have no default.</summary>
     public static string Expand(string text, Func<string, string?> getVariable, List<string> missing)

@@ -6,7 +6,7 @@ using SharedMigrations.Core.Errors;
 namespace SharedMigrations.Core.Database;
 
 /// <summary>Builds the connection of a service: -ConnectionString, then -Credential, then config.yaml, then the PG* environment variables.</summary>
-public static class ConnectionResolver
+internal static class ConnectionResolver
 {
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
     public const int DefaultConnectRetries = 2;

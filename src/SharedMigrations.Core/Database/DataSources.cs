@@ -5,7 +5,7 @@ using Npgsql;
 namespace SharedMigrations.Core.Database;
 
 /// <summary>One pooled <see cref="NpgsqlDataSource"/> per connection string for the life of the process, so that repeated runs reuse connections.</summary>
-public static class DataSources
+internal static class DataSources
 {
     private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Cache = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Database;
 
 /// <summary>The history table and the append-only audit log beside it: their DDL, the one-query state read, and the rows written with each migration.</summary>
-public sealed class HistoryStore
+internal sealed class HistoryStore
 {
     private const string UndefinedTable = "42P01";
     private const string UndefinedColumn = "42703";

@@ -11,7 +11,7 @@ namespace SharedMigrations.Core.Database;
 /// <c>pg_try_advisory_lock</c>, polled with backoff (a blocked waiter never sits in PostgreSQL's lock queue, so it cannot
 /// deadlock a running <c>CREATE INDEX CONCURRENTLY</c>). The lock ends with its session, so a crashed run holds nothing.
 /// </summary>
-public sealed class RunLock : IAsyncDisposable
+internal sealed class RunLock : IAsyncDisposable
 {
     private const string KeyExpression =
         "hashtextextended('sharedmigrations/' || current_database() || '/' || COALESCE($1, current_schema(), 'public') || '/' || $2, 0)";

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace SharedMigrations.Core.Database;
 
 /// <summary>The one place that removes secrets from text before it reaches a message, a log line or an object.</summary>
-public static partial class SecretRedactor
+internal static partial class SecretRedactor
 {
     public const string Mask = "***";
 

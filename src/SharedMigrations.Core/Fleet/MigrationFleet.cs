@@ -326,7 +326,7 @@ public sealed class MigrationFleet
                     $"{requirement.Migration.FileName} line {required.Line} requires {required} (outside this run, {outside.Definition.Path})",
                     async token =>
                     {
-                        var history = await outside.Engine.Manager.ReadHistoryAsync(token).ConfigureAwait(false);
+                        var history = await outside.Engine.Database.ReadHistoryAsync(token).ConfigureAwait(false);
                         return (history.CurrentVersion >= required.Version, $"{outside.Name} is at version {history.CurrentVersion}");
                     },
                     requirement.Migration.FilePath,
@@ -403,7 +403,7 @@ public sealed class MigrationFleet
             {
                 seen.Add(other.Name);
                 var engine = other.Engine;
-                result.Add((other.Name, other.Files, token => engine.Manager.ReadHistoryAsync(token)));
+                result.Add((other.Name, other.Files, token => engine.Database.ReadHistoryAsync(token)));
             }
             else
             {
@@ -450,7 +450,7 @@ public sealed class MigrationFleet
             {
                 seen.Add(sibling.Name);
                 var engine = new Lazy<MigrationService>(() => MigrationService.ForService(sibling));
-                result.Add((sibling.Name, files, token => engine.Value.Manager.ReadHistoryAsync(token)));
+                result.Add((sibling.Name, files, token => engine.Value.Database.ReadHistoryAsync(token)));
             }
         }
 

@@ -10,7 +10,7 @@ namespace SharedMigrations.Core.Linting;
 /// CI): keywords are matched only in code (never in comments, strings, quoted identifiers or dollar-quoted bodies such
 /// as DO blocks and function bodies), and only at the start of a statement.
 /// </summary>
-public static class MigrationLinter
+internal static class MigrationLinter
 {
     /// <summary>The UP drops a table, view, type, function, schema, sequence, column or constraint that the DOWN does not create again.</summary>
     public const string RuleDropWithoutRestore = "DropWithoutRestore";

@@ -5,7 +5,7 @@ using SharedMigrations.Core.Model;
 namespace SharedMigrations.Core.Linting;
 
 /// <summary>Checks a service folder without a database: config.yaml (errors and unknown keys), the format rules of every file, and the lint rules.</summary>
-public static class ServiceCheck
+internal static class ServiceCheck
 {
     public const string RuleConfiguration = "Configuration";
     public const string RuleConfigurationUnknownKey = "ConfigurationUnknownKey";

@@ -4,7 +4,7 @@ using SharedMigrations.Core.Model;
 namespace SharedMigrations.Core.Linting;
 
 /// <summary>What Test-Migration reports for one service folder, offline: its config, its files, and the lint of each.</summary>
-public sealed class ServiceCheckResult
+internal sealed class ServiceCheckResult
 {
     public required string Service { get; init; }
 

@@ -7,7 +7,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Loading;
 
 /// <summary>Reads a service's migrations folder into migrations. Only <c>.sql</c> files directly in the folder count.</summary>
-public sealed class MigrationLoader
+internal sealed class MigrationLoader
 {
     private readonly ILogger _logger;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Reading> Readings = new(StringComparer.Ordinal);

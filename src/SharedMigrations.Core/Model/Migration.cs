@@ -3,7 +3,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Model;
 
 /// <summary>A migration file: version, name, headers, UP and DOWN sections and checksum.</summary>
-public sealed class Migration
+internal sealed class Migration
 {
     internal Migration(
         long version,

@@ -3,7 +3,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Model;
 
 /// <summary>One section (UP or DOWN) of a migration file, split into statements.</summary>
-public sealed class MigrationScript
+internal sealed class MigrationScript
 {
     internal static readonly MigrationScript Empty = new(string.Empty, Array.Empty<SqlStatement>(), 0, null);
 

@@ -3,7 +3,7 @@ using SharedMigrations.Core.Errors;
 namespace SharedMigrations.Core.Model;
 
 /// <summary>The migrations of one folder, in version order, with every finding made while loading them.</summary>
-public sealed class MigrationSet
+internal sealed class MigrationSet
 {
     private readonly Dictionary<long, Migration> _byVersion;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace SharedMigrations.Core.Parsing;
 
 /// <summary>The checksum of a migration file: SHA-256 of its text with LF line endings and no BOM, written <c>sha256:&lt;hex&gt;</c>.</summary>
-public static class Checksum
+internal static class Checksum
 {
     public const string Prefix = "sha256:";
 

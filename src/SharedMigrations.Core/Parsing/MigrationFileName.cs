@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SharedMigrations.Core.Parsing;
 
 /// <summary>The rules for migration file names: <c>&lt;version&gt;_&lt;name&gt;.sql</c>.</summary>
-public static class MigrationFileName
+internal static class MigrationFileName
 {
     public const string Extension = ".sql";
 

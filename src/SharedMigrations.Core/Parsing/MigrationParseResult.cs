@@ -7,7 +7,7 @@ using SharedMigrations.Core.Model;
 namespace SharedMigrations.Core.Parsing;
 
 /// <summary>What parsing one file gave: the migration when the file is valid, and every finding.</summary>
-public sealed class MigrationParseResult
+internal sealed class MigrationParseResult
 {
     internal MigrationParseResult(Migration? migration, IReadOnlyList<MigrationDiagnostic> diagnostics)
     {

@@ -7,7 +7,7 @@ using SharedMigrations.Core.Model;
 namespace SharedMigrations.Core.Parsing;
 
 /// <summary>Reads one migration file: name, headers, UP/DOWN sections, statements, checksum. Touches no database.</summary>
-public static partial class MigrationParser
+internal static partial class MigrationParser
 {
     /// <summary>Files above this size are refused (a migration is SQL, not a data dump).</summary>
     public const int MaxFileBytes = 64 * 1024 * 1024;

@@ -6,7 +6,7 @@ namespace SharedMigrations.Core.Parsing;
 /// case-insensitively, and comments, strings, quoted identifiers and dollar-quoted bodies are never mistaken for
 /// keywords.
 /// </summary>
-public static class NonTransactionalStatements
+internal static class NonTransactionalStatements
 {
     /// <summary>
     /// Returns a short name of what the statement does that PostgreSQL cannot run inside a transaction block (e.g.

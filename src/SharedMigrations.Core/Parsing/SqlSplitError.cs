@@ -6,4 +6,4 @@ namespace SharedMigrations.Core.Parsing;
 /// </summary>
 /// <param name="Message">E.g. <c>unterminated dollar-quoted string $body$</c>.</param>
 /// <param name="Offset">The index in the input where the unterminated construct starts.</param>
-public sealed record SqlSplitError(string Message, int Offset);
+internal sealed record SqlSplitError(string Message, int Offset);

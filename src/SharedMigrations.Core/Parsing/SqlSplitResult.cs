@@ -1,7 +1,7 @@
 namespace SharedMigrations.Core.Parsing;
 
 /// <summary>The result of <see cref="SqlStatementSplitter.Split"/>.</summary>
-public sealed class SqlSplitResult
+internal sealed class SqlSplitResult
 {
     /// <summary>Creates a result.</summary>
     public SqlSplitResult(IReadOnlyList<SqlStatement> statements, SqlSplitError? error)

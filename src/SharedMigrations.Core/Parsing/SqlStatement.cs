@@ -9,7 +9,7 @@ namespace SharedMigrations.Core.Parsing;
 /// whitespace and trailing comments are not part of it). Comments between tokens are kept verbatim.
 /// </param>
 /// <param name="Offset">The index in the input where <paramref name="Text"/> starts.</param>
-public readonly record struct SqlStatement(string Text, int Offset)
+internal readonly record struct SqlStatement(string Text, int Offset)
 {
     /// <summary>The length of <see cref="Text"/>.</summary>
     public int Length => Text.Length;

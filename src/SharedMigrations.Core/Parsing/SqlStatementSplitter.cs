@@ -10,7 +10,7 @@ namespace SharedMigrations.Core.Parsing;
 /// character only in <c>E'...'</c> strings. One pass over the input; the only allocations are the statement strings
 /// and the result list.
 /// </remarks>
-public static class SqlStatementSplitter
+internal static class SqlStatementSplitter
 {
     /// <summary>Splits <paramref name="sql"/> into statements. Never throws for a non-null input.</summary>
     public static SqlSplitResult Split(string sql)

@@ -3,7 +3,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Planning;
 
 /// <summary>What <c>down</c> would do, newest application first.</summary>
-public sealed class DownPlan
+internal sealed class DownPlan
 {
     public required IReadOnlyList<RollbackItem> Items { get; init; }
 

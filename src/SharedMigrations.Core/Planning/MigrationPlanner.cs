@@ -5,7 +5,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Planning;
 
 /// <summary>States (SPEC §5) and plans for up and down, from the files and one read of the history. Pure: touches no database.</summary>
-public static class MigrationPlanner
+internal static class MigrationPlanner
 {
     /// <summary>The state of every migration: files and history rows merged, in version order.</summary>
     public static IReadOnlyList<MigrationStatusEntry> Evaluate(MigrationSet files, HistorySnapshot history)

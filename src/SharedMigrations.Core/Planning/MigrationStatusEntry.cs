@@ -18,7 +18,7 @@ public sealed class MigrationStatusEntry
     /// <summary>The file, or null when it is Missing.</summary>
     public string? FilePath { get; init; }
 
-    public Migration? Migration { get; init; }
+    internal Migration? Migration { get; init; }
 
     public AppliedMigration? Applied { get; init; }
 

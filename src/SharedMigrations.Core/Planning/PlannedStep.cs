@@ -25,7 +25,7 @@ public sealed class PlannedStep
     public string? Server { get; init; }
 
     /// <summary>The migration file, for a migration going up.</summary>
-    public Migration? Migration { get; init; }
+    internal Migration? Migration { get; init; }
 
     /// <summary>A sentence saying exactly what will run, for -WhatIf and -Confirm.</summary>
     public required string Description { get; init; }

@@ -4,7 +4,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Planning;
 
 /// <summary>One migration to roll back, and what it will run.</summary>
-public sealed class RollbackItem
+internal sealed class RollbackItem
 {
     public required AppliedMigration Applied { get; init; }
 

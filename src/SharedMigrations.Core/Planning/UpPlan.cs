@@ -5,7 +5,7 @@ using SharedMigrations.Core.Parsing;
 namespace SharedMigrations.Core.Planning;
 
 /// <summary>What <c>up</c> would do: the migrations to apply, or why it refuses.</summary>
-public sealed class UpPlan
+internal sealed class UpPlan
 {
     public required IReadOnlyList<Migration> Migrations { get; init; }
 

@@ -292,7 +292,7 @@ public class RunTests
         folder.Add("001_a.sql", "CREATE TABLE a (id int);");
         var service = folder.Service(db.ConnectionString);
 
-        await using (var held = await service.Manager.AcquireLockAsync())
+        await using (var held = await service.Database.AcquireLockAsync())
         {
             var holders = new List<RunLockHolder?>();
             var ex = await Assert.ThrowsAsync<RunLockTimeoutException>(() =>
@@ -324,7 +324,7 @@ public class RunTests
         two.Config("migration:\n  table_name: two_history\n  lock_wait: 0\n");
         two.Add("001_a.sql", "CREATE TABLE two_a (id int);");
 
-        await using (await one.Service(db.ConnectionString).Manager.AcquireLockAsync())
+        await using (await one.Service(db.ConnectionString).Database.AcquireLockAsync())
         {
             await two.Service(db.ConnectionString).RunMigrationsAsync();
             await Assert.ThrowsAsync<RunLockTimeoutException>(() => one.Service(db.ConnectionString).RunMigrationsAsync());

@@ -70,7 +70,7 @@ public class SecretsTests(ITestOutputHelper output)
             }
 
             var service = Open();
-            sweep.Add(service.Manager.Server).Add(service.Manager.DataSource.ConnectionString).Add(ConnectionResolver.Resolve(service.Definition!, null, Variables));
+            sweep.Add(service.Database.Server).Add(service.Database.DataSource.ConnectionString).Add(ConnectionResolver.Resolve(service.Definition!, null, Variables));
             var offered = new List<PlannedStep>();
             sweep.Add(await service.RunMigrationsAsync(new UpOptions { DryRun = true, Observer = observer, Approve = (s, _) => { offered.Add(s); return ValueTask.FromResult(true); } }));
             sweep.Add(offered);
@@ -98,7 +98,7 @@ public class SecretsTests(ITestOutputHelper output)
             sweep.Add(await Open().GetStatusAsync()).Add(await Open().GetHistoryAsync());
 
             // Another run holds the lock longer than lock_wait.
-            await using (var held = await Open().Manager.AcquireLockAsync())
+            await using (var held = await Open().Database.AcquireLockAsync())
             {
                 await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
             }

@@ -12,7 +12,7 @@ namespace SharedMigrations.Core;
 /// The database side of one service over an <see cref="NpgsqlDataSource"/>: the history table and audit log, the run lock,
 /// and applying or reverting one migration.
 /// </summary>
-public sealed class MigrationManager
+internal sealed class ServiceDatabase
 {
     private readonly ConnectionOpener _opener;
     private readonly MigrationExecutor _executor;
@@ -20,12 +20,12 @@ public sealed class MigrationManager
     private readonly IReadOnlyList<string> _secrets;
 
     /// <summary>Creates a manager over a data source (for use from a service's own code).</summary>
-    public MigrationManager(NpgsqlDataSource dataSource, MigrationSettings? settings = null, string serviceName = "service", ILogger? logger = null)
+    public ServiceDatabase(NpgsqlDataSource dataSource, MigrationSettings? settings = null, string serviceName = "service", ILogger? logger = null)
         : this(dataSource, settings ?? new MigrationSettings(), serviceName, logger, ConnectionResolver.DefaultConnectRetries, Array.Empty<string>())
     {
     }
 
-    internal MigrationManager(NpgsqlDataSource dataSource, MigrationSettings settings, string serviceName, ILogger? logger, int connectRetries, IReadOnlyList<string> secrets)
+    internal ServiceDatabase(NpgsqlDataSource dataSource, MigrationSettings settings, string serviceName, ILogger? logger, int connectRetries, IReadOnlyList<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         DataSource = dataSource;
