@@ -34,6 +34,25 @@ Describe 'The module' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($yaml).Name | Should -Be 'SharedMigrations'
     }
 
+    It 'maps every value of the engine''s enums to the output type of the same name, and back for -CIFormat' {
+        # OutputMapper is internal and the engine's enums live in the private load context: reach both by reflection,
+        # as loaded in this session, so that a value added to an engine enum without a mapping fails here.
+        Get-MigrationService (Join-Path $RepoRoot 'examples/services/auth-service') | Out-Null
+        $mapper = [SharedMigrations.MigrationState].Assembly.GetType('SharedMigrations.Infrastructure.OutputMapper', $true)
+        $maps = @($mapper.GetMethods([System.Reflection.BindingFlags] 'Public, Static') | Where-Object Name -eq 'Map')
+        $maps.Count | Should -Be 5
+        foreach ($map in $maps) {
+            $from = $map.GetParameters()[0].ParameterType
+            $to = $map.ReturnType
+            $mapped = foreach ($value in [Enum]::GetValues($from)) {
+                $result = $map.Invoke($null, @($value))
+                $result.ToString() | Should -Be $value.ToString() -Because "$($from.FullName).$value maps to $($to.FullName)"
+                $result.ToString()
+            }
+            $mapped | Sort-Object | Should -Be ([Enum]::GetNames($to) | Sort-Object) -Because "every $($to.FullName) value is reached"
+        }
+    }
+
     It 'declares the output type of every command' {
         foreach ($command in Get-Command -Module SharedMigrations) {
             $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) should declare [OutputType]"

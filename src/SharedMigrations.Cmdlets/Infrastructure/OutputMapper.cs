@@ -1,13 +1,12 @@
-using SharedMigrations.Core.Configuration;
-using SharedMigrations.Core.Errors;
-using SharedMigrations.Core.Model;
-using SharedMigrations.Core.Parsing;
-using SharedMigrations.Core.Planning;
 using Core = SharedMigrations.Core;
 
 namespace SharedMigrations.Infrastructure;
 
-/// <summary>Copies engine results into the module's own output types (the engine lives in a private load context).</summary>
+/// <summary>
+/// Copies engine results into the module's own output types (the engine lives in a private load context; see
+/// Output/OutputTypes.cs). Enums map by exhaustive switches: a value added to an engine enum and not here fails loudly
+/// (tests/unit/Cmdlets/OutputMapperTests.cs checks every value), never by name through Enum.Parse.
+/// </summary>
 internal static class OutputMapper
 {
     public static ServiceInfo ToServiceInfo(Core.ServiceDefinition service, int migrationCount) => new()
@@ -26,7 +25,7 @@ internal static class OutputMapper
         Service = service,
         Version = entry.Version,
         Name = entry.Name,
-        State = Enum.Parse<MigrationState>(entry.State.ToString()),
+        State = Map(entry.State),
         AppliedAt = entry.AppliedAt,
         ExecutionTime = entry.ExecutionTime,
         File = entry.FilePath,
@@ -43,7 +42,7 @@ internal static class OutputMapper
         LatestVersion = report.LatestVersion,
         Pending = report.Pending,
         Problems = report.Problems.ToArray(),
-        State = Enum.Parse<ServiceState>(report.State.ToString()),
+        State = Map(report.State),
         Reason = report.Reason,
         Path = path,
     };
@@ -53,7 +52,7 @@ internal static class OutputMapper
         Service = result.Service,
         Version = result.Version,
         Name = result.Name,
-        Direction = Enum.Parse<MigrationDirection>(result.Direction.ToString()),
+        Direction = Map(result.Direction),
         Duration = result.Duration,
         Succeeded = result.Succeeded,
         File = result.FilePath,
@@ -67,7 +66,7 @@ internal static class OutputMapper
         Service = e.Service ?? service,
         Version = e.Version,
         Name = e.Name,
-        Direction = Enum.Parse<MigrationDirection>(e.Direction.ToString()),
+        Direction = Map(e.Direction),
         Succeeded = e.Succeeded,
         StartedAt = e.StartedAt,
         Duration = e.Duration,
@@ -85,9 +84,59 @@ internal static class OutputMapper
         Service = service,
         File = d.FilePath,
         Line = d.Line,
-        Severity = Enum.Parse<DiagnosticSeverity>(d.Severity.ToString()),
+        Severity = Map(d.Severity),
         Rule = d.Rule,
         Message = d.Message,
         Path = path,
     };
+
+    public static MigrationState Map(Core.Planning.MigrationState state) => state switch
+    {
+        Core.Planning.MigrationState.Applied => MigrationState.Applied,
+        Core.Planning.MigrationState.Pending => MigrationState.Pending,
+        Core.Planning.MigrationState.OutOfOrder => MigrationState.OutOfOrder,
+        Core.Planning.MigrationState.Modified => MigrationState.Modified,
+        Core.Planning.MigrationState.Missing => MigrationState.Missing,
+        Core.Planning.MigrationState.Failed => MigrationState.Failed,
+        _ => throw Unmapped(state),
+    };
+
+    public static ServiceState Map(Core.Planning.ServiceState state) => state switch
+    {
+        Core.Planning.ServiceState.UpToDate => ServiceState.UpToDate,
+        Core.Planning.ServiceState.Pending => ServiceState.Pending,
+        Core.Planning.ServiceState.Drifted => ServiceState.Drifted,
+        Core.Planning.ServiceState.Unreachable => ServiceState.Unreachable,
+        _ => throw Unmapped(state),
+    };
+
+    public static MigrationDirection Map(Core.Model.MigrationDirection direction) => direction switch
+    {
+        Core.Model.MigrationDirection.Up => MigrationDirection.Up,
+        Core.Model.MigrationDirection.Down => MigrationDirection.Down,
+        Core.Model.MigrationDirection.Repair => MigrationDirection.Repair,
+        _ => throw Unmapped(direction),
+    };
+
+    public static DiagnosticSeverity Map(Core.Model.DiagnosticSeverity severity) => severity switch
+    {
+        Core.Model.DiagnosticSeverity.Error => DiagnosticSeverity.Error,
+        Core.Model.DiagnosticSeverity.Warning => DiagnosticSeverity.Warning,
+        Core.Model.DiagnosticSeverity.Information => DiagnosticSeverity.Information,
+        _ => throw Unmapped(severity),
+    };
+
+    /// <summary>The other way: the module's -CIFormat into the engine's.</summary>
+    public static Core.Ci.CiFormat Map(CIFormat format) => format switch
+    {
+        CIFormat.Auto => Core.Ci.CiFormat.Auto,
+        CIFormat.None => Core.Ci.CiFormat.None,
+        CIFormat.GitHubActions => Core.Ci.CiFormat.GitHubActions,
+        CIFormat.AzureDevOps => Core.Ci.CiFormat.AzureDevOps,
+        _ => throw Unmapped(format),
+    };
+
+    private static ArgumentOutOfRangeException Unmapped<T>(T value)
+        where T : struct, Enum =>
+        new(nameof(value), value, $"{typeof(T).Name}.{value} has no counterpart in the module's output types; map it in OutputMapper.");
 }

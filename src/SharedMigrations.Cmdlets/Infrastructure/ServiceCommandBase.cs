@@ -224,7 +224,7 @@ public abstract class ServiceCommandBase : PSCmdlet
             }
         }
 
-        return Enum.Parse<Core.Ci.CiFormat>(chosen.ToString());
+        return OutputMapper.Map(chosen);
     }
 
     /// <summary>Whether -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>

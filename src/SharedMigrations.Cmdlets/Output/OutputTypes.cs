@@ -1,8 +1,14 @@
-using SharedMigrations.Core.Configuration;
-using SharedMigrations.Core.Errors;
-using SharedMigrations.Core.Model;
-using SharedMigrations.Core.Parsing;
-using SharedMigrations.Core.Planning;
+// Why the module has its own output types instead of writing the engine's objects:
+// - the engine (SharedMigrations.Core) and its dependencies (Npgsql, YamlDotNet) are loaded into a private
+//   AssemblyLoadContext (Infrastructure/ModuleInitializer.cs), so that another module's copy of Npgsql cannot clash with
+//   ours; types from that context cannot be named by scripts ([SharedMigrations.Core...] does not resolve in the session)
+//   and format.ps1xml views cannot be bound to them reliably;
+// - these types are what users name (`[SharedMigrations.MigrationStatus]`, -is checks, Select-Object, the views in
+//   SharedMigrations.format.ps1xml), so they are the module's contract and keep their namespace `SharedMigrations`
+//   although the folder is Output/ (a deliberate exception to "namespaces follow folders");
+// - they add what only the module knows (Path of the service folder, the service on every row).
+// Infrastructure/OutputMapper.cs copies engine objects into them, enums by exhaustive switches (tested).
+// They stay together in this one file on purpose: a small, flat contract read at a glance.
 
 namespace SharedMigrations;
 
