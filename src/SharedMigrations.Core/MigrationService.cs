@@ -72,7 +72,7 @@ public sealed class MigrationService
     public Task<MigrationRunResult> RunMigrationsAsync(CancellationToken cancellationToken = default) =>
         RunMigrationsAsync(new UpOptions(), cancellationToken);
 
-    /// <summary>Applies pending migrations in version order, under the run lock; refuses (applying nothing) per SPEC §5.</summary>
+    /// <summary>Applies pending migrations in version order, under the run lock; refuses (applying nothing) as docs/safety.md says.</summary>
     public async Task<MigrationRunResult> RunMigrationsAsync(UpOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -1,4 +1,4 @@
-# CI integration (SPEC §8): annotations at file and line, step summaries, and a failing step, run as a CI system would:
+# CI integration (docs/ci.md): annotations at file and line, step summaries, and a failing step, run as a CI system would:
 # a fresh pwsh with the CI's environment variables, its standard output read back.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-# Every command of SPEC §6, used as a person would, against a real PostgreSQL.
+# Every command (docs/commands), used as a person would, against a real PostgreSQL.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -157,7 +157,7 @@ Describe 'Invoke-MigrationUp, Get-MigrationStatus, Undo-Migration on one service
     }
 }
 
-Describe 'States of SPEC §5 and Repair-MigrationHistory' {
+Describe 'States (docs/migrations.md) and Repair-MigrationHistory' {
     BeforeAll {
         $root = New-TestRoot
         $db = New-TestDatabase 'pester_states'

@@ -1,4 +1,4 @@
-# Many services as one run (SPEC §7): ordering, parallelism, failure isolation, requirements outside the run.
+# Many services as one run (docs/fleet.md): ordering, parallelism, failure isolation, requirements outside the run.
 # Order and overlap are read from the databases (clock_timestamp() written by the migrations), not from output order.
 
 BeforeAll {

@@ -1,5 +1,5 @@
 # The packages that "build.ps1 Package" writes into out/packages (build.ps1 Test writes them before this runs):
-# the module installs with Install-PSResource from a local repository exactly as from a gallery (SPEC §8), and the
+# the module installs with Install-PSResource from a local repository exactly as from a gallery (docs/ci.md), and the
 # engine's NuGet package has what a NuGet consumer needs.
 
 BeforeAll {

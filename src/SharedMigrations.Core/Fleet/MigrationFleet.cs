@@ -8,7 +8,7 @@ using SharedMigrations.Core.Planning;
 namespace SharedMigrations.Core.Fleet;
 
 /// <summary>
-/// Many services as one run (SPEC §7): a plan over all of them before anything runs (files loaded, dependencies resolved,
+/// Many services as one run (docs/fleet.md): a plan over all of them before anything runs (files loaded, dependencies resolved,
 /// cycles refused), then independent services in parallel up to a throttle, each strictly in version order, with
 /// <c>depends_on</c> and <c>-- Requires:</c> ordering the work across services. One service's failure stops only what depends on it.
 /// </summary>

@@ -4,7 +4,7 @@ using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Planning;
 
-/// <summary>States (SPEC §5) and plans for up and down, from the files and one read of the history. Pure: touches no database.</summary>
+/// <summary>States (docs/migrations.md) and plans for up and down, from the files and one read of the history. Pure: touches no database.</summary>
 internal static class MigrationPlanner
 {
     /// <summary>The state of every migration: files and history rows merged, in version order.</summary>
@@ -73,7 +73,7 @@ internal static class MigrationPlanner
         return entries;
     }
 
-    /// <summary>The plan for <c>up</c>: pending migrations in version order, limited by target and count; refusals per SPEC §5.</summary>
+    /// <summary>The plan for <c>up</c>: pending migrations in version order, limited by target and count; refusals as docs/safety.md lists them.</summary>
     public static UpPlan PlanUp(MigrationSet files, HistorySnapshot history, long? target, int? count, bool allowOutOfOrder, bool checksumValidation)
     {
         var entries = Evaluate(files, history);
