@@ -298,7 +298,7 @@ public sealed class MigrationService
         return new ServiceStatusReport
         {
             Service = ServiceName,
-            Database = Database.DataSource is { } ds ? new NpgsqlConnectionStringBuilder(ds.ConnectionString).Database : null,
+            Database = Database.DatabaseName,
             Server = Database.Server,
             CurrentVersion = history.CurrentVersion,
             LatestVersion = files.LatestVersion,
@@ -398,46 +398,9 @@ public sealed class MigrationService
             return events;
         }
 
-        var started = DateTimeOffset.UtcNow;
-        await Database.Guard(
-            async () =>
-            {
-                await using var batch = new NpgsqlBatch(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-                foreach (var (entry, step) in approved)
-                {
-                    string detail;
-                    if (step.Kind == PlannedStepKind.AcceptChecksum)
-                    {
-                        batch.BatchCommands.Add(Database.History.Realign(entry.Migration!));
-                        detail = $"checksum {entry.Applied!.Checksum} replaced by {entry.Migration!.Checksum}";
-                    }
-                    else
-                    {
-                        batch.BatchCommands.Add(Database.History.Delete(entry.Version));
-                        detail = $"Failed record removed ({entry.Detail})";
-                    }
-
-                    batch.BatchCommands.Add(Database.History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
-                    events.Add(new MigrationEvent
-                    {
-                        Service = ServiceName,
-                        Version = entry.Version,
-                        Name = entry.Name,
-                        Direction = MigrationDirection.Repair,
-                        Succeeded = true,
-                        StartedAt = started,
-                        Checksum = entry.Migration?.Checksum,
-                        Client = Database.History.Client,
-                        Detail = detail,
-                    });
-                }
-
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        events.AddRange(await Database.RepairAsync(
+            connection, approved.Select(a => (a.Entry, a.Step.Kind)).ToArray(), cancellationToken).ConfigureAwait(false));
         foreach (var e in events)
         {
             report.Verbose($"repaired version {e.Version} ({e.Name}): {e.Detail}.");

@@ -5,6 +5,7 @@ using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Database;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Core;
 
@@ -45,6 +46,9 @@ internal sealed class ServiceDatabase
     public string ServiceName { get; }
 
     public HistoryStore History { get; }
+
+    /// <summary>The database's name, from the data source's connection string.</summary>
+    internal string? DatabaseName => new NpgsqlConnectionStringBuilder(DataSource.ConnectionString).Database;
 
     /// <summary>Where the database is (host:port and database; never the password).</summary>
     public string Server => _opener.Target;
@@ -164,5 +168,56 @@ internal sealed class ServiceDatabase
         catch (NpgsqlException)
         {
         }
+    }
+
+    /// <summary>
+    /// Repairs the history (docs/migrations.md, "Repair") in one transaction with an audit row per repair: a Modified
+    /// migration gets the checksum and DOWN of its file, a Failed record is removed. Returns the audit events written.
+    /// </summary>
+    internal async Task<IReadOnlyList<MigrationEvent>> RepairAsync(
+        NpgsqlConnection connection, IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var events = new List<MigrationEvent>();
+        await Guard(
+            async () =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                foreach (var (entry, kind) in repairs)
+                {
+                    string detail;
+                    if (kind == PlannedStepKind.AcceptChecksum)
+                    {
+                        batch.BatchCommands.Add(History.Realign(entry.Migration!));
+                        detail = $"checksum {entry.Applied!.Checksum} replaced by {entry.Migration!.Checksum}";
+                    }
+                    else
+                    {
+                        batch.BatchCommands.Add(History.Delete(entry.Version));
+                        detail = $"Failed record removed ({entry.Detail})";
+                    }
+
+                    batch.BatchCommands.Add(History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
+                    events.Add(new MigrationEvent
+                    {
+                        Service = ServiceName,
+                        Version = entry.Version,
+                        Name = entry.Name,
+                        Direction = MigrationDirection.Repair,
+                        Succeeded = true,
+                        StartedAt = started,
+                        Checksum = entry.Migration?.Checksum,
+                        Client = History.Client,
+                        Detail = detail,
+                    });
+                }
+
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return events;
     }
 }
