@@ -32,7 +32,7 @@ internal sealed class MigrationLoader
     public string? ServiceName { get; }
 
     /// <summary>Forgets every folder reading this process keeps, so the next load reads and checksums every file again.</summary>
-    public static void ClearReadings() => Readings.Clear();
+    internal static void ClearReadings() => Readings.Clear();
 
     /// <summary>How many migration files the folder holds, without reading them.</summary>
     public int CountFiles() =>
