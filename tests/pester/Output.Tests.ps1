@@ -105,7 +105,6 @@ Describe 'What the host prints' {
         foreach ($row in $table.Rows) {
             $row | Should -Match '^(auth-service|notification-service|billing-service)\s+00\d_\w+\s+(Applied|Failed)\s'
         }
-
     }
 
     It 'shows the failed migration with the error from its line on' {
@@ -141,5 +140,32 @@ Describe 'What the host prints' {
     It 'shows the rule and message of a Test-Migration finding' {
         $row = (Get-PrintedTable $Width120['lint'] 'Service', 'File', 'Severity', 'Message').Rows | Where-Object { $_ -match 'billing-service' }
         $row | Should -Match '^billing-service\s+004_duplicate_table\.sql\s+Warning\s+MissingDown: has no DOWN'
+    }
+}
+
+Describe 'New-Migration names in other alphabets' {
+    BeforeAll {
+        $script:NameRoot = New-TestRoot
+        $script:NameService = New-TestService -Root $NameRoot -Name 'names' -ConnectionString ''
+    }
+
+    AfterAll { Remove-Item $NameRoot -Recurse -Force -ErrorAction Ignore }
+
+    It 'transliterates accented letters into the file name' {
+        $file = New-Migration $NameService -Name 'Ünïcode naming'
+        $file.Name | Should -Be '001_unicode_naming.sql'
+        (New-Migration $NameService -Name 'Straße für Smørrebrød').Name | Should -Be '002_strasse_fur_smorrebrod.sql'
+    }
+
+    It 'refuses letters with no ASCII form, naming them, and writes nothing (also with -WhatIf)' {
+        $before = @(Get-ChildItem (Join-Path $NameService 'migrations') -Filter *.sql).Count
+        $result = New-Migration $NameService -Name 'добавить email' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationNameUnrepresentable,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].Exception.Message | Should -BeLike "names: the migration name 'добавить email' has characters with no ASCII form: 'д' (U+0434)*"
+        { New-Migration $NameService -Name 'λ' -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNameUnrepresentable,*'
+        @(Get-ChildItem (Join-Path $NameService 'migrations') -Filter *.sql).Count | Should -Be $before
     }
 }
