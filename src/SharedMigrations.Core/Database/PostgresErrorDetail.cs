@@ -3,7 +3,7 @@ using Npgsql;
 namespace SharedMigrations.Core.Database;
 
 /// <summary>
-/// What of PostgreSQL's DETAIL and HINT the message of a failing statement shows (docs/errors.md).
+/// What of PostgreSQL's DETAIL and HINT the message of a failing statement shows (docs/errors.md in the repository).
 /// <para>
 /// The engine asks Npgsql for the real DETAIL (<c>Include Error Detail</c> on every connection it opens) and decides
 /// here, by SQLSTATE class, what a message may carry. Errors about objects, statements and sessions say in their DETAIL
