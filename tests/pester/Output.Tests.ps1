@@ -169,3 +169,38 @@ Describe 'New-Migration names in other alphabets' {
         @(Get-ChildItem (Join-Path $NameService 'migrations') -Filter *.sql).Count | Should -Be $before
     }
 }
+
+Describe "PostgreSQL's DETAIL in the error a person reads" {
+    BeforeAll {
+        $script:DetailRoot = New-TestRoot
+        $script:DetailDatabase = New-TestDatabase 'pester_detail'
+        $script:DetailService = New-TestService -Root $DetailRoot -Name 'catalog' -ConnectionString $DetailDatabase -Migrations ([ordered]@{
+                '001_products.sql' = @{ Up = "CREATE TABLE products (sku text UNIQUE);`nCREATE VIEW cheap AS SELECT * FROM products;`nINSERT INTO products VALUES ('sku-secret-4711');" }
+                '002_change.sql'   = @{ Up = 'DROP TABLE products;' }
+            })
+    }
+
+    AfterAll {
+        Remove-TestDatabase $DetailDatabase
+        Remove-Item $DetailRoot -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'shows the objects that depend on a dropped table, and the hint' {
+        $null = Invoke-MigrationUp $DetailService -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $message = $failures[0].Exception.Message
+        $message | Should -BeLike '*cannot drop table products because other objects depend on it (SQLSTATE 2BP01). DETAIL: view cheap depends on table products. HINT: Use DROP ... CASCADE*'
+        $message | Should -Not -BeLike '*connection string*'
+        $message | Should -Not -BeLike '*Include Error Detail*'
+    }
+
+    It 'withholds the key value of a unique violation, saying how to show it' {
+        Set-TestMigration -Service $DetailService -FileName '002_change.sql' -Content @{ Up = 'INSERT INTO products SELECT sku FROM products;' }
+        $null = Invoke-MigrationUp $DetailService -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $text = ($failures[0] | Format-List * -Force | Out-String -Width 4096) + $failures[0].Exception.ToString()
+        $text | Should -Not -BeLike '*sku-secret-4711*'
+        $failures[0].Exception.Message | Should -BeLike '*(SQLSTATE 23505). (PostgreSQL''s DETAIL is not shown: for SQLSTATE class 23 it can quote table rows; set migration.error_detail: true in config.yaml to show it.)*'
+        (Get-MigrationHistory $DetailService | Where-Object { -not $_.Succeeded }).Error | Should -Not -BeLike '*sku-secret-4711*'
+    }
+}
