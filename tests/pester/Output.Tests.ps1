@@ -91,7 +91,7 @@ AfterAll {
     Remove-Item $Root -Recurse -Force -ErrorAction Ignore
 }
 
-Describe 'What the host prints' {
+Describe 'What the host prints' -Tag 'Output' {
     It 'is a host of 80 columns, as in a CI step' {
         $Width80['hostwidth'] | Should -Be 80
     }
@@ -143,7 +143,7 @@ Describe 'What the host prints' {
     }
 }
 
-Describe 'New-Migration names in other alphabets' {
+Describe 'New-Migration names in other alphabets' -Tag 'Output' {
     BeforeAll {
         $script:NameRoot = New-TestRoot
         $script:NameService = New-TestService -Root $NameRoot -Name 'names' -ConnectionString ''
@@ -170,7 +170,7 @@ Describe 'New-Migration names in other alphabets' {
     }
 }
 
-Describe "PostgreSQL's DETAIL in the error a person reads" {
+Describe "PostgreSQL's DETAIL in the error a person reads" -Tag 'Output' {
     BeforeAll {
         $script:DetailRoot = New-TestRoot
         $script:DetailDatabase = New-TestDatabase 'pester_detail'
