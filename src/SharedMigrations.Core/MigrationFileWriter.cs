@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using SharedMigrations.Core.Configuration;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Parsing;
@@ -24,9 +23,6 @@ internal static partial class MigrationFileWriter
         ["add_index"] =
             "-- Migration: {{name}}\n-- Description: {{description}}\n-- Transaction: none\n\n-- +++++ UP\nCREATE INDEX CONCURRENTLY IF NOT EXISTS index_name ON table_name (column_name);\n\n-- +++++ DOWN\nDROP INDEX CONCURRENTLY IF EXISTS index_name;\n",
     };
-
-    [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
-    private static partial Regex NonNameCharacters();
 
     /// <summary>The team templates folder named by migration.templates, resolved against the service folder.</summary>
     public static string? TeamTemplatesFolder(ServiceDefinition service) =>
@@ -59,9 +55,27 @@ internal static partial class MigrationFileWriter
         return found.Values.ToArray();
     }
 
-    /// <summary>Turns free text into a migration name: lower case, runs of other characters become one underscore.</summary>
-    public static string NormalizeName(string name) =>
-        NonNameCharacters().Replace(name.Trim().ToLowerInvariant(), "_").Trim('_');
+    /// <summary>
+    /// Turns free text into a migration name: lower-case ASCII letters and digits, accented letters transliterated
+    /// (é → e, ß → ss, ø → o, …), runs of other characters one underscore. Throws a <see cref="MigrationCreationException"/>
+    /// (MigrationNameUnrepresentable) naming the letters that have no ASCII form: none is dropped in silence.
+    /// </summary>
+    public static string NormalizeName(string name) => NormalizeName(name, null);
+
+    /// <inheritdoc cref="NormalizeName(string)"/>
+    /// <param name="name">The free text.</param>
+    /// <param name="serviceName">The service, named in the error.</param>
+    public static string NormalizeName(string name, string? serviceName)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return MigrationNameText.Normalize(name, out var unrepresentable) ?? throw new MigrationCreationException(
+            $"{(serviceName is null ? string.Empty : serviceName + ": ")}the migration name '{name.Trim()}' has characters with no ASCII " +
+            $"form: {MigrationNameText.Describe(unrepresentable)}. Migration names are ASCII letters, digits and underscores " +
+            "(accented letters are transliterated, é becomes e); write those words in Latin letters, for example -Name 'add user email'.",
+            "MigrationNameUnrepresentable",
+            MigrationErrorKind.InvalidArgument)
+        { Service = serviceName };
+    }
 
     /// <summary>The version the next file gets.</summary>
     public static long NextVersion(IEnumerable<long> existing, VersioningScheme scheme, DateTimeOffset now)
@@ -87,11 +101,11 @@ internal static partial class MigrationFileWriter
         string? teamTemplatesFolder,
         DateTimeOffset? now = null)
     {
-        var normalized = NormalizeName(name ?? string.Empty);
+        var normalized = NormalizeName(name ?? string.Empty, serviceName);
         if (!MigrationFileName.IsValidName(normalized))
         {
             throw new MigrationCreationException(
-                $"'{name}' gives no usable migration name; use letters and digits, for example add_user_email.",
+                $"{serviceName}: '{name}' gives no usable migration name; use letters and digits, for example add_user_email.",
                 "MigrationNameInvalid",
                 MigrationErrorKind.InvalidArgument)
             { Service = serviceName };

@@ -33,7 +33,18 @@ public sealed class NewMigrationCommand : ServiceCommandBase
                 continue;
             }
 
-            var what = $"create a migration '{MigrationFileWriter.NormalizeName(Name)}' from template '{Template ?? "default"}' in {service.MigrationsPath}";
+            string normalized;
+            try
+            {
+                normalized = MigrationFileWriter.NormalizeName(Name, service.Name);
+            }
+            catch (MigrationException ex)
+            {
+                WriteMigrationError(ex, folder);
+                continue;
+            }
+
+            var what = $"create a migration '{normalized}' from template '{Template ?? "default"}' in {service.MigrationsPath}";
             if (!ShouldProcess(service.Name, what))
             {
                 continue;

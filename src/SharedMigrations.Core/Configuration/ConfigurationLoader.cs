@@ -21,7 +21,7 @@ internal static class ConfigurationLoader
 
     private static readonly string[] ServiceKeys = ["name", "depends_on"];
     private static readonly string[] DatabaseKeys = ["host", "port", "username", "password", "database", "sslmode", "connection_string", "connect_timeout", "connect_retries"];
-    private static readonly string[] MigrationKeys = ["table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout", "versioning", "directory", "templates"];
+    private static readonly string[] MigrationKeys = ["table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout", "versioning", "directory", "templates", "error_detail"];
     private static readonly string[] TopKeys = ["service", "database", "migration"];
 
     /// <summary>Reads a config file; <paramref name="getVariable"/> defaults to the process environment.</summary>
@@ -174,6 +174,7 @@ internal static class ConfigurationLoader
             Versioning = versioning,
             Directory = MigString("directory"),
             Templates = MigString("templates"),
+            ErrorDetail = reader.OptionalBool(MigString("error_detail"), "migration.error_detail", migrationValues.GetValueOrDefault("error_detail")) ?? defaults.ErrorDetail,
         };
 
         string? serviceName = null;

@@ -24,4 +24,11 @@ public sealed class MigrationSettings
 
     /// <summary><c>migration.templates</c>: a team's shared templates folder, relative to the service folder.</summary>
     public string? Templates { get; init; }
+
+    /// <summary>
+    /// <c>migration.error_detail</c>: show PostgreSQL's DETAIL and HINT for every failing statement, also those that can
+    /// hold row values (integrity violations, data errors). Off by default: then they are shown only for errors that
+    /// describe objects (see <see cref="Database.PostgresErrorDetail"/>).
+    /// </summary>
+    public bool ErrorDetail { get; init; }
 }

@@ -121,7 +121,8 @@ internal static class ConnectionResolver
         builder.ApplicationName = ApplicationName(serviceName);
         builder.CommandTimeout = 0; // migrations may run long; statement_timeout is the server-side guard
         builder.PersistSecurityInfo = false;
-        builder.IncludeErrorDetail = false;
+        // PostgreSQL's DETAIL reaches the engine in full; PostgresErrorDetail decides, by SQLSTATE, what a message shows.
+        builder.IncludeErrorDetail = true;
         builder.Enlist = false;
         builder.MaxAutoPrepare = 0;
 

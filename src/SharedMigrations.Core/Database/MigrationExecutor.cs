@@ -301,7 +301,7 @@ internal sealed class MigrationExecutor
             "57014" => $" The statement ran longer than migration.statement_timeout ({Duration.Format(_settings.StatementTimeout)}); raise it for this service or make the statement cheaper.",
             _ => string.Empty,
         };
-        var detail = string.IsNullOrEmpty(pg.Detail) ? string.Empty : $" DETAIL: {pg.Detail}";
+        var detail = PostgresErrorDetail.Describe(pg, _settings.ErrorDetail);
         var message = $"{_service}: {direction}{where}: {pg.MessageText} (SQLSTATE {pg.SqlState}).{detail}{hint} {outcome}".TrimEnd();
         return new MigrationExecutionException(
             _redact(message),

@@ -183,6 +183,69 @@ public class SecretsTests(ITestOutputHelper output)
             $"{sweep.Texts.Count} texts swept (ToString, every property, results, observer messages, {logger.Lines.Count} log lines); leaks found: {leaks.Count}");
     }
 
+    /// <summary>
+    /// PostgreSQL's DETAIL reaches the engine in full (it turns Include Error Detail on): a DETAIL that holds the password,
+    /// as a dependent object's name (shown: it describes objects) or as a duplicated key value (withheld by default, shown
+    /// with migration.error_detail: true), never shows it, in the exception, the audit log or the history.
+    /// </summary>
+    [Fact]
+    public async Task A_detail_that_holds_the_password_never_shows_it()
+    {
+        var secret = "Sm-Secret-" + Guid.NewGuid().ToString("N");
+        var server = await PostgresServer.GetSharedAsync();
+        var role = "sm_detail_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false };
+        await ExecuteAsync(admin.ConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD '{secret}'");
+        string? Variables(string name) => name == "SM_SECRET_PW" ? secret : null;
+        var sweep = new TextSweep(skip: value => value is Migration or MigrationScript);
+        var exceptions = new List<Exception>();
+        var databases = new List<string>();
+        try
+        {
+            foreach (var errorDetail in new[] { false, true })
+            {
+                var databaseName = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("reliability_detail")).Database!;
+                databases.Add(databaseName);
+                await ExecuteAsync(admin.ConnectionString, $"ALTER DATABASE \"{databaseName}\" OWNER TO {role}");
+                using var folder = new ServiceFolder("detail");
+                folder.Config(
+                    $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n" +
+                    $"  database: {databaseName}\n  connect_retries: 0\nmigration:\n  error_detail: {(errorDetail ? "true" : "false")}\n");
+                folder.Add("001_objects.sql", $"CREATE TABLE t (k text UNIQUE);\nCREATE VIEW \"{secret}\" AS SELECT * FROM t;\nINSERT INTO t VALUES ('{secret}');");
+                folder.Add("002_drop.sql", "DROP TABLE t;");
+                MigrationService Open() => MigrationService.ForService(ServiceDiscovery.Open(folder.Path, getVariable: Variables), null, null, Variables);
+
+                // A DETAIL that describes objects is shown, and a dependent object named like the password is masked.
+                var dropped = await Assert.ThrowsAsync<MigrationExecutionException>(() => Open().RunMigrationsAsync());
+                Assert.Equal("2BP01", dropped.SqlState);
+                Assert.Contains("DETAIL: view \"***\" depends on table t.", dropped.Message);
+                exceptions.Add(dropped);
+
+                // A DETAIL that quotes a row: withheld, or with error_detail shown with the password masked.
+                folder.Add("002_drop.sql", "INSERT INTO t SELECT k FROM t;");
+                var duplicate = await Assert.ThrowsAsync<MigrationExecutionException>(() => Open().RunMigrationsAsync());
+                Assert.Equal("23505", duplicate.SqlState);
+                Assert.Contains(errorDetail ? "DETAIL: Key (k)=(***) already exists." : "DETAIL is not shown", duplicate.Message);
+                exceptions.Add(duplicate);
+                sweep.Add(await Open().GetHistoryAsync()).Add(await Open().GetStatusAsync());
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            foreach (var databaseName in databases)
+            {
+                await server.DropDatabaseAsync(databaseName);
+            }
+
+            await ExecuteAsync(admin.ConnectionString, $"DROP ROLE IF EXISTS {role}");
+        }
+
+        sweep.Add(exceptions);
+        var leaks = sweep.Leaks(secret);
+        Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
