@@ -63,6 +63,9 @@ public sealed class MigrationSettings
 
     /// <summary><c>migration.templates</c>: a team's shared templates folder, relative to the service folder.</summary>
     public string? Templates { get; init; }
+
+    /// <summary><c>migration.postgres_version</c>: the server's major version that Test-Migration assumes offline.</summary>
+    public int PostgresVersion { get; init; } = Linting.LintOptions.DefaultPostgresVersion;
 }
 
 /// <summary>Something in config.yaml that is not an error but should not pass in silence (an unknown key).</summary>
@@ -90,6 +93,9 @@ public sealed class ServiceConfiguration
     public DatabaseSettings Database { get; init; } = new();
 
     public MigrationSettings Migration { get; init; } = new();
+
+    /// <summary>The <c>lint:</c> section: Test-Migration's policy for this service.</summary>
+    public LintSettings Lint { get; init; } = LintSettings.Empty;
 
     /// <summary>Unknown keys and similar findings, each naming its key and line.</summary>
     public IReadOnlyList<ConfigurationWarning> Warnings { get; init; } = Array.Empty<ConfigurationWarning>();
