@@ -699,7 +699,7 @@ internal sealed class StatementModel
                 ValidatedConstraints.Add((table, constraint));
             }
 
-            LockOnly(table, scans: true);
+            LockOnly(table, scans: true, mode: LockMode.ShareUpdateExclusive);
             return LockMode.ShareUpdateExclusive;
         }
 
