@@ -83,6 +83,11 @@ internal static class OutputMapper
         Severity = Enum.Parse<DiagnosticSeverity>(d.Severity.ToString()),
         Rule = d.Rule,
         Message = d.Message,
+        Column = d.Column,
+        Statement = d.Statement,
+        Table = d.Table,
+        Lock = d.Lock,
+        Fix = d.Fix,
         Path = path,
     };
 }
