@@ -106,7 +106,14 @@ public sealed class TestMigrationCommand : DatabaseCommandBase
                 path));
         }
 
-        WriteObject(Quiet ? !_failed && !HadInputErrors : new FileInfo(path));
+        if (Quiet)
+        {
+            WriteObject(!_failed && !HadInputErrors);
+        }
+        else
+        {
+            WriteObject(SessionState.InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
+        }
     }
 
     private void Write(ServiceCheckResult check, string folder)

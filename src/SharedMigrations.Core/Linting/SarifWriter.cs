@@ -55,7 +55,7 @@ public static class SarifWriter
                 region["snippet"] = new JsonObject { ["text"] = statement };
             }
 
-            var text = $"{service}: {d.Message}" + (d.Fix is { } fix ? $" Fix: {fix}" : string.Empty);
+            var text = $"{service}: {d.Message.TrimEnd('.')}." + (d.Fix is { } fix ? $" Fix: {fix}" : string.Empty);
             var properties = new JsonObject { ["service"] = service };
             if (d.Table is { } table)
             {

@@ -25,7 +25,7 @@ public class SafetyRuleTests
 
     private static string[] Rules(IEnumerable<MigrationDiagnostic> findings) => findings.Select(f => f.Rule).ToArray();
 
-    public static TheoryData<string, string, string, string?, string?> Cases => new()
+    public static TheoryData<string, string, string, string, string?> Cases => new()
     {
         // rule, flagged UP, accepted UP, context UP (the table is created earlier in the same UP), headers
         { LintRules.NonConcurrentIndex, "CREATE INDEX i ON t (x);", "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);", "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);", None },
