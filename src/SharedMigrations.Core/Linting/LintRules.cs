@@ -33,6 +33,7 @@ public static class LintRules
     public const string TableRewrite = "TableRewrite";
     public const string NotIdempotent = "NotIdempotent";
     public const string HistoryTableChange = "HistoryTableChange";
+    public const string UncommittedTransaction = "UncommittedTransaction";
     public const string LintPolicy = "LintPolicy";
 
     /// <summary>Every rule Test-Migration can report, lint and format rules alike.</summary>
@@ -72,6 +73,7 @@ public static class LintRules
         new(NonConcurrentDetachPartition, DiagnosticSeverity.Warning, "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table."),
         new(TableRewrite, DiagnosticSeverity.Warning, "VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED/UNLOGGED or REFRESH MATERIALIZED VIEW rewrites under an ACCESS EXCLUSIVE lock."),
         new(NotIdempotent, DiagnosticSeverity.Information, "In a '-- Transaction: none' migration, a statement that fails when run again after a partial run."),
+        new(UncommittedTransaction, DiagnosticSeverity.Error, "A '-- Transaction: none' section opens a transaction (BEGIN) that it never commits."),
         new(HistoryTableChange, DiagnosticSeverity.Error, "A statement drops, renames, truncates or alters the service's own history or audit tables."),
         new(LintPolicy, DiagnosticSeverity.Warning, "A lint:ignore comment or a lint: setting in config.yaml names an unknown rule."),
     ];

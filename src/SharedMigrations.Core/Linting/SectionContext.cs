@@ -43,8 +43,15 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
             RelationCreatedEarlier(table) || pending?.HasRelation(table) == true
             || (options.Live is { } live && live.TableBytes(table.Key) is null);
 
+        MigrationLinter.AnalyzedStatement? openTransaction = null;
         foreach (var statement in statements)
         {
+            if (migration.Transaction == TransactionMode.None
+                && Parsing.NonTransactionalStatements.DetectTransactionControl(statement.Statement.Text) is { } control)
+            {
+                openTransaction = control is "BEGIN" or "START TRANSACTION" ? statement : null;
+            }
+
             void Report(DiagnosticSeverity severity, string rule, string message, SqlName? table, LockMode mode, string? fix)
             {
                 if (suppressions.Silences(rule, statement.Line, statement.EndLine))
@@ -147,6 +154,17 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
                     created.Add(c with { RenamedFrom = null }); // a new object under a new name is still new
                 }
             }
+        }
+
+        if (openTransaction is { } open && !suppressions.Silences(LintRules.UncommittedTransaction, open.Line, open.EndLine))
+        {
+            findings.Add(new MigrationDiagnostic(migration.FilePath, open.Line, DiagnosticSeverity.Error, LintRules.UncommittedTransaction,
+                $"{section} opens a transaction that it never commits: its statements are rolled back when the connection closes, yet the migration is recorded as applied")
+            {
+                Column = open.Column,
+                Statement = Snippet(open.Statement.Text),
+                Fix = "End the section with COMMIT, or remove the BEGIN",
+            });
         }
     }
 

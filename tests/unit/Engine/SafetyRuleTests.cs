@@ -161,6 +161,14 @@ public class SafetyRuleTests
     }
 
     [Fact]
+    public void A_no_transaction_section_that_begins_without_commit_is_an_error()
+    {
+        var finding = Assert.Single(Lint("BEGIN;\nALTER TABLE t ADD COLUMN n text;", headers: None));
+        Assert.Equal((LintRules.UncommittedTransaction, DiagnosticSeverity.Error, 2), (finding.Rule, finding.Severity, finding.Line));
+        Assert.Empty(Lint("BEGIN;\nALTER TABLE t ADD COLUMN n text;\nCOMMIT;", headers: None));
+    }
+
+    [Fact]
     public void A_down_that_undoes_its_up_is_not_a_breaking_change()
     {
         Assert.Empty(Lint("CREATE TABLE t (id int);", "DROP TABLE t;"));
