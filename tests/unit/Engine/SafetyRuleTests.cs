@@ -164,7 +164,7 @@ public class SafetyRuleTests
     public void A_no_transaction_section_that_begins_without_commit_is_an_error()
     {
         var finding = Assert.Single(Lint("BEGIN;\nALTER TABLE t ADD COLUMN n text;", headers: None));
-        Assert.Equal((LintRules.UncommittedTransaction, DiagnosticSeverity.Error, 2), (finding.Rule, finding.Severity, finding.Line));
+        Assert.Equal((LintRules.UncommittedTransaction, DiagnosticSeverity.Error, 3), (finding.Rule, finding.Severity, finding.Line));
         Assert.Empty(Lint("BEGIN;\nALTER TABLE t ADD COLUMN n text;\nCOMMIT;", headers: None));
     }
 
