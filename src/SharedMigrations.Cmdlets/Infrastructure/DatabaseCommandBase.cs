@@ -39,7 +39,7 @@ public abstract class DatabaseCommandBase : ServiceCommandBase
         }
     }
 
-    private ConnectionOverrides Overrides() => new()
+    internal ConnectionOverrides Overrides() => new()
     {
         ConnectionString = ConnectionString,
         Username = Credential?.UserName,

@@ -87,6 +87,11 @@ internal static class OutputMapper
         Severity = Map(d.Severity),
         Rule = d.Rule,
         Message = d.Message,
+        Column = d.Column,
+        Statement = d.Statement,
+        Table = d.Table,
+        Lock = d.Lock,
+        Fix = d.Fix,
         Path = path,
     };
 

@@ -204,6 +204,21 @@ public sealed class MigrationDiagnostic
 
     public string Message { get; init; } = string.Empty;
 
+    /// <summary>The 1-based column where the statement starts.</summary>
+    public int? Column { get; init; }
+
+    /// <summary>The start of the statement's text, on one line.</summary>
+    public string? Statement { get; init; }
+
+    /// <summary>The table the finding is about.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>The lock the statement takes on that table (AccessExclusive, ShareRowExclusive, Share, ...).</summary>
+    public string? Lock { get; init; }
+
+    /// <summary>The safe recipe.</summary>
+    public string? Fix { get; init; }
+
     public string Path { get; init; } = string.Empty;
 
     public override string ToString() => Line is { } line

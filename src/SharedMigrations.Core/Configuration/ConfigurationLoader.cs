@@ -21,8 +21,14 @@ internal static class ConfigurationLoader
 
     private static readonly string[] ServiceKeys = ["name", "depends_on"];
     private static readonly string[] DatabaseKeys = ["host", "port", "username", "password", "database", "sslmode", "connection_string", "connect_timeout", "connect_retries"];
-    private static readonly string[] MigrationKeys = ["table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout", "versioning", "directory", "templates", "error_detail"];
-    private static readonly string[] TopKeys = ["service", "database", "migration"];
+    private static readonly string[] MigrationKeys =
+    [
+        "table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout",
+        "versioning", "directory", "templates", "error_detail", "postgres_version",
+    ];
+
+    private static readonly string[] TopKeys = ["service", "database", "migration", "lint"];
+    private static readonly string[] LintKeys = ["disable", "severity"];
 
     /// <summary>Reads a config file; <paramref name="getVariable"/> defaults to the process environment.</summary>
     public static ServiceConfiguration Load(string path, Func<string, string?>? getVariable = null)
@@ -175,7 +181,9 @@ internal static class ConfigurationLoader
             Directory = MigString("directory"),
             Templates = MigString("templates"),
             ErrorDetail = reader.OptionalBool(MigString("error_detail"), "migration.error_detail", migrationValues.GetValueOrDefault("error_detail")) ?? defaults.ErrorDetail,
+            PostgresVersion = reader.OptionalInt(MigString("postgres_version"), "migration.postgres_version", migrationValues.GetValueOrDefault("postgres_version"), 10, 99) ?? defaults.PostgresVersion,
         };
+        var lintSettings = ReadLint(reader, sections.GetValueOrDefault("lint"));
 
         string? serviceName = null;
         if (serviceValues.TryGetValue("name", out var nameNode))
@@ -205,6 +213,7 @@ internal static class ConfigurationLoader
             DependsOn = dependsOn,
             Database = databaseSettings,
             Migration = migrationSettings,
+            Lint = lintSettings,
             Warnings = reader.Warnings,
         };
     }
@@ -263,6 +272,58 @@ internal static class ConfigurationLoader
                     break;
             }
         }
+    }
+
+    /// <summary>The lint: section: disable: [RuleId, ...] and severity: {RuleId: Error|Warning|Information}. Rule ids are checked by Test-Migration.</summary>
+    private static LintSettings ReadLint(Reader reader, YamlNode? lint)
+    {
+        if (lint is null)
+        {
+            return LintSettings.Empty;
+        }
+
+        static int? Line(YamlNode node) => node.Start.Line > 0 ? (int?)node.Start.Line : null;
+        var values = reader.Sections(lint, "lint", LintKeys);
+        var disable = new List<LintRuleSetting>();
+        if (values.TryGetValue("disable", out var disableNode))
+        {
+            IEnumerable<YamlNode> items = disableNode is YamlSequenceNode sequence ? sequence.Children : [disableNode];
+            foreach (var item in items)
+            {
+                if (item is not YamlScalarNode)
+                {
+                    throw reader.Error("lint.disable", item, "each entry of 'lint.disable' must be a rule id");
+                }
+
+                foreach (var rule in (reader.StringRequired(item, "lint.disable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    disable.Add(new LintRuleSetting(rule, null, Line(item)));
+                }
+            }
+        }
+
+        var severity = new List<LintRuleSetting>();
+        if (values.TryGetValue("severity", out var severityNode))
+        {
+            if (severityNode is not YamlMappingNode mapping)
+            {
+                throw reader.Error("lint.severity", severityNode, "'lint.severity' must map rule ids to Error, Warning or Information");
+            }
+
+            foreach (var (keyNode, valueNode) in mapping.Children)
+            {
+                var rule = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+                var text = reader.StringRequired(valueNode, "lint.severity." + rule);
+                if (!Enum.TryParse<DiagnosticSeverity>(text, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(text, out _))
+                {
+                    throw reader.Error("lint.severity." + rule, valueNode, $"'{text}' is not Error, Warning or Information");
+                }
+
+                severity.Add(new LintRuleSetting(rule, level, Line(keyNode)));
+            }
+        }
+
+        return new LintSettings { Disable = disable, Severity = severity };
     }
 
     private sealed class Reader(string path, Func<string, string?> getVariable)

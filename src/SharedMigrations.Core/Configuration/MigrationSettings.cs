@@ -31,4 +31,7 @@ public sealed class MigrationSettings
     /// describe objects (see <see cref="Database.PostgresErrorDetail"/>).
     /// </summary>
     public bool ErrorDetail { get; init; }
+
+    /// <summary><c>migration.postgres_version</c>: the server's major version that Test-Migration assumes offline.</summary>
+    public int PostgresVersion { get; init; } = Linting.LintOptions.DefaultPostgresVersion;
 }

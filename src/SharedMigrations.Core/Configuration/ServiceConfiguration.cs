@@ -20,6 +20,9 @@ public sealed class ServiceConfiguration
 
     public MigrationSettings Migration { get; init; } = new();
 
+    /// <summary>The <c>lint:</c> section: Test-Migration's policy for this service.</summary>
+    public LintSettings Lint { get; init; } = LintSettings.Empty;
+
     /// <summary>Unknown keys and similar findings, each naming its key and line.</summary>
     public IReadOnlyList<ConfigurationWarning> Warnings { get; init; } = Array.Empty<ConfigurationWarning>();
 }

@@ -9,7 +9,8 @@ namespace SharedMigrations.Core.Linting;
 /// Parenthesis depth outside the token: 0 for the tokens of the statement itself, including its top-level '(' and ')';
 /// 1 for the tokens between them, and so on.
 /// </param>
-internal readonly record struct LintToken(SqlTokenKind Kind, string Text, int Depth)
+/// <param name="Offset">Where the token starts in the statement text.</param>
+internal readonly record struct LintToken(SqlTokenKind Kind, string Text, int Depth, int Offset = 0)
 {
     /// <summary>An unquoted word equal to <paramref name="keyword"/> (case-insensitive). Quoted identifiers are never keywords.</summary>
     public bool IsWord(string keyword) =>

@@ -1,6 +1,7 @@
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Linting;
 using SharedMigrations.Core.Model;
+using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Linting;
 
@@ -13,33 +14,77 @@ namespace SharedMigrations.Core.Linting;
 internal static class MigrationLinter
 {
     /// <summary>The UP drops a table, view, type, function, schema, sequence, column or constraint that the DOWN does not create again.</summary>
-    public const string RuleDropWithoutRestore = "DropWithoutRestore";
+    public const string RuleDropWithoutRestore = LintRules.DropWithoutRestore;
 
     /// <summary>ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT (Warning); ALTER COLUMN ... SET NOT NULL (Information).</summary>
-    public const string RuleNotNullWithoutDefault = "NotNullWithoutDefault";
+    public const string RuleNotNullWithoutDefault = LintRules.NotNullWithoutDefault;
 
     /// <summary>CREATE INDEX without CONCURRENTLY on a table that the migration did not create.</summary>
-    public const string RuleNonConcurrentIndex = "NonConcurrentIndex";
+    public const string RuleNonConcurrentIndex = LintRules.NonConcurrentIndex;
 
     /// <summary>The file has no DOWN section, or its DOWN has no statement.</summary>
-    public const string RuleMissingDown = "MissingDown";
+    public const string RuleMissingDown = LintRules.MissingDown;
 
     /// <summary>The UP has no statement.</summary>
-    public const string RuleEmptyUp = "EmptyUp";
+    public const string RuleEmptyUp = LintRules.EmptyUp;
 
     /// <summary>
-    /// Lint findings for one valid migration, in line order (findings about the whole file, with no line, first). Each
-    /// has the file path and the 1-based line of the statement it is about.
+    /// Lint findings for one valid migration, offline with the defaults (PostgreSQL 13, the default history table, no
+    /// policy), in line order (findings about the whole file, with no line, first).
     /// </summary>
-    /// <remarks>
-    /// DropWithoutRestore looks at the UP; NotNullWithoutDefault and NonConcurrentIndex look at both sections (a DOWN
-    /// that adds back a NOT NULL column or rebuilds an index has the same problem when it runs), each section on its own:
-    /// a table created earlier in the same section is new, so it has no rows and nobody writes to it yet.
-    /// </remarks>
-    public static IReadOnlyList<MigrationDiagnostic> Lint(Migration migration)
+    public static IReadOnlyList<MigrationDiagnostic> Lint(Migration migration) => Lint(migration, LintOptions.Default, null);
+
+    /// <summary>
+    /// Everything Test-Migration reports for a folder: the loader's format diagnostics (errors, in file order), then the
+    /// lint findings of every valid migration (in version order, each file's in line order; online, the findings on the
+    /// biggest tables first).
+    /// </summary>
+    public static IReadOnlyList<MigrationDiagnostic> Check(MigrationSet set) => Check(set, LintOptions.Default);
+
+    /// <inheritdoc cref="Check(MigrationSet)"/>
+    public static IReadOnlyList<MigrationDiagnostic> Check(MigrationSet set, LintOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var all = new List<MigrationDiagnostic>(set.Diagnostics);
+        var pending = new PendingObjects();
+        var lint = new List<MigrationDiagnostic>();
+        foreach (var migration in set.Migrations)
+        {
+            var isPending = options.Live?.IsPending(migration.Version) == true;
+            lint.AddRange(Lint(migration, options, pending));
+            if (isPending)
+            {
+                pending.Add(migration);
+            }
+        }
+
+        if (options.Live is { } live)
+        {
+            // Big tables first; the rest keep their file and line order.
+            lint = lint.Select((d, i) => (d, i))
+                .OrderByDescending(x => x.d.Table is { } t ? live.TableBytes(TableKey(t)) ?? -1 : -1)
+                .ThenBy(x => x.i)
+                .Select(x => x.d)
+                .ToList();
+        }
+
+        all.AddRange(lint);
+        return all;
+    }
+
+    private static string TableKey(string display)
+    {
+        var last = display[(display.LastIndexOf('.') + 1)..];
+        return (last.StartsWith('"') && last.EndsWith('"') && last.Length >= 2 ? last[1..^1] : last).ToLowerInvariant();
+    }
+
+    internal static IReadOnlyList<MigrationDiagnostic> Lint(Migration migration, LintOptions options, PendingObjects? pending)
     {
         ArgumentNullException.ThrowIfNull(migration);
-
+        var version = options.Live?.ServerVersion ?? options.PostgresVersion;
+        var settings = new LintSettingsView(version, migration.Transaction, options.HistoryTableKeys);
         var findings = new List<MigrationDiagnostic>();
         void Add(int? line, DiagnosticSeverity severity, string rule, string message) =>
             findings.Add(new MigrationDiagnostic(migration.FilePath, line, severity, rule, message));
@@ -50,6 +95,7 @@ internal static class MigrationLinter
                 "has no statement in its UP: applying it changes nothing, yet it is recorded as applied. Write the migration's SQL under '-- +++++ UP', or delete the file");
         }
 
+        var missingDown = true;
         if (!migration.HasDownSection)
         {
             Add(null, DiagnosticSeverity.Warning, RuleMissingDown,
@@ -60,14 +106,21 @@ internal static class MigrationLinter
             Add(DownMarkerLine(migration), DiagnosticSeverity.Warning, RuleMissingDown,
                 "has no DOWN (the DOWN section has no statement): Undo-Migration refuses it while rollback_safety is on. Write the statements that undo the UP under '-- +++++ DOWN'");
         }
+        else
+        {
+            missingDown = false;
+        }
 
-        var down = Analyze(migration.Down);
+        var up = Analyze(migration.Up, "UP", settings);
+        var down = Analyze(migration.Down, "DOWN", settings);
         var downCreates = down.SelectMany(s => s.Facts.Creates).ToList();
 
-        LintSection("UP", Analyze(migration.Up), downCreates, Add);
-        LintSection("DOWN", down, null, Add);
+        // A missing DOWN is one cause: it is reported once, not again for every drop of the UP.
+        var context = new SectionContext(migration, options, pending, findings);
+        context.Lint("UP", up, missingDown ? null : downCreates, LintSuppressions.Read(migration.Up));
+        context.Lint("DOWN", down, null, LintSuppressions.Read(migration.Down), up.SelectMany(s => s.Facts.Creates).ToList());
 
-        return findings
+        return ApplyPolicy(findings, options.Policy)
             .Select((finding, index) => (finding, index))
             .OrderBy(x => x.finding.Line ?? 0)
             .ThenBy(x => x.index)
@@ -75,109 +128,56 @@ internal static class MigrationLinter
             .ToArray();
     }
 
-    /// <summary>
-    /// Everything Test-Migration reports for a folder: the loader's format diagnostics (errors, in file order), then the
-    /// lint findings of every valid migration (in version order, each file's in line order).
-    /// </summary>
-    public static IReadOnlyList<MigrationDiagnostic> Check(MigrationSet set)
+    /// <summary>The service's lint: policy: disabled rules dropped, severities replaced.</summary>
+    private static IEnumerable<MigrationDiagnostic> ApplyPolicy(List<MigrationDiagnostic> findings, Configuration.LintSettings policy)
     {
-        ArgumentNullException.ThrowIfNull(set);
-
-        var all = new List<MigrationDiagnostic>(set.Diagnostics);
-        foreach (var migration in set.Migrations)
+        if (policy.Disable.Count == 0 && policy.Severity.Count == 0)
         {
-            all.AddRange(Lint(migration));
+            return findings;
         }
 
-        return all;
+        return findings
+            .Where(f => !policy.Disable.Any(d => d.Rule.Equals(f.Rule, StringComparison.OrdinalIgnoreCase)))
+            .Select(f => policy.Severity.FirstOrDefault(s => s.Rule.Equals(f.Rule, StringComparison.OrdinalIgnoreCase)) is { Severity: { } severity }
+                ? f with { Severity = severity }
+                : f);
     }
 
-    private sealed record AnalyzedStatement(int? Line, StatementFacts Facts);
+    internal sealed record AnalyzedStatement(SqlStatement Statement, int? Line, int? EndLine, int Column, StatementFacts Facts, StatementModel Model);
 
-    private static List<AnalyzedStatement> Analyze(MigrationScript script) =>
-        script.Statements.Select(s => new AnalyzedStatement(script.LineOf(s.Offset), StatementFacts.Of(s.Text))).ToList();
-
-    private static void LintSection(
-        string section,
-        List<AnalyzedStatement> statements,
-        List<SqlObjectRef>? downCreates,
-        Action<int?, DiagnosticSeverity, string, string> add)
+    private static List<AnalyzedStatement> Analyze(MigrationScript script, string section, LintSettingsView settings)
     {
-        var created = new List<SqlObjectRef>();
-
-        bool RelationCreatedEarlier(SqlName name) =>
-            created.Any(c => (c.Kind is SqlObjectKind.Table or SqlObjectKind.View) && c.Name.Matches(name));
-
-        bool CreatedEarlier(SqlObjectRef obj) =>
-            (obj.Table is { } table && RelationCreatedEarlier(table)) || created.Any(c => c.SameObject(obj));
-
-        foreach (var (line, facts) in statements)
+        var list = new List<AnalyzedStatement>(script.Statements.Count);
+        foreach (var s in script.Statements)
         {
-            if (downCreates is not null)
-            {
-                foreach (var (dropped, _) in facts.Drops)
-                {
-                    // Dropping what this UP created earlier loses nothing (DROP ... IF EXISTS of a helper table, say).
-                    if (CreatedEarlier(dropped) || IsRestored(dropped, downCreates))
-                    {
-                        continue;
-                    }
-
-                    add(line, DiagnosticSeverity.Warning, RuleDropWithoutRestore, DropMessage(dropped));
-                }
-            }
-
-            foreach (var column in facts.NotNullColumnsWithoutDefault)
-            {
-                if (!RelationCreatedEarlier(column.Table))
-                {
-                    add(line, DiagnosticSeverity.Warning, RuleNotNullWithoutDefault,
-                        $"{section} adds NOT NULL column {column.Column} to {column.Table} without a DEFAULT; this fails on a table that has rows. Add a DEFAULT, or add the column nullable, backfill it, then SET NOT NULL");
-                }
-            }
-
-            foreach (var column in facts.SetNotNull)
-            {
-                if (!RelationCreatedEarlier(column.Table))
-                {
-                    add(line, DiagnosticSeverity.Information, RuleNotNullWithoutDefault,
-                        $"{section} sets column {column.Column} of {column.Table} NOT NULL; this scans the whole table under an ACCESS EXCLUSIVE lock. On a large table, first add CHECK ({column.Column} IS NOT NULL) NOT VALID and VALIDATE it in an earlier migration, so SET NOT NULL can skip the scan");
-                }
-            }
-
-            if (facts.Index is { Concurrently: false, Only: false } index && !RelationCreatedEarlier(index.Table))
-            {
-                var what = index.Name is { } name ? $"index {name}" : "an index";
-                add(line, DiagnosticSeverity.Warning, RuleNonConcurrentIndex,
-                    $"{section} builds {what} on existing table {index.Table} without CONCURRENTLY; this blocks writes to {index.Table} while it builds. Use CREATE INDEX CONCURRENTLY in a migration with '-- Transaction: none'");
-            }
-
-            foreach (var c in facts.Creates)
-            {
-                if (c.RenamedFrom is not { } from)
-                {
-                    created.Add(c);
-                }
-                else if (c.Kind == SqlObjectKind.Table ? RelationCreatedEarlier(from) : CreatedEarlier(c with { Name = from, RenamedFrom = null }))
-                {
-                    created.Add(c with { RenamedFrom = null }); // a new object under a new name is still new
-                }
-            }
+            var tokens = SqlTokenList.Read(s.Text);
+            var lineStart = s.Offset == 0 ? 0 : script.Text.LastIndexOf('\n', s.Offset - 1) + 1;
+            list.Add(new AnalyzedStatement(
+                s,
+                script.LineOf(s.Offset),
+                script.LineOf(s.Offset + Math.Max(0, s.Length - 1)),
+                s.Offset - lineStart + 1,
+                StatementFacts.Of(tokens),
+                StatementModel.Of(tokens, section, settings)));
         }
+
+        return list;
     }
 
     /// <summary>Whether the DOWN creates the object again (or, for a column or constraint, creates its table again).</summary>
-    private static bool IsRestored(SqlObjectRef dropped, List<SqlObjectRef> downCreates) =>
+    internal static bool IsRestored(SqlObjectRef dropped, List<SqlObjectRef> downCreates) =>
         downCreates.Any(c => c.SameObject(dropped)
             || (dropped.Table is { } table && c.Kind == SqlObjectKind.Table && c.Name.Matches(table)));
 
-    private static string DropMessage(SqlObjectRef dropped)
+    internal static (string Message, string Fix) DropMessage(SqlObjectRef dropped)
     {
         if (dropped.Table is { } table)
         {
             return dropped.Kind == SqlObjectKind.Column
-                ? $"UP drops column {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it (and its data is lost either way). Add ALTER TABLE {table} ADD COLUMN {dropped.Name} ... to the DOWN"
-                : $"UP drops constraint {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it. Add ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... to the DOWN";
+                ? ($"UP drops column {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it (and its data is lost either way). Add ALTER TABLE {table} ADD COLUMN {dropped.Name} ... to the DOWN",
+                    $"ALTER TABLE {table} ADD COLUMN {dropped.Name} ... in the DOWN")
+                : ($"UP drops constraint {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it. Add ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... to the DOWN",
+                    $"ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... in the DOWN");
         }
 
         var lost = dropped.Kind switch
@@ -186,7 +186,9 @@ internal static class MigrationLinter
             SqlObjectKind.Sequence => " (and its current value is lost either way)",
             _ => string.Empty,
         };
-        return $"UP drops {dropped.Noun} {dropped.Name} but the DOWN does not create it again; a rollback cannot restore it{lost}. Add CREATE {dropped.Noun.ToUpperInvariant()} {dropped.Name} ... to the DOWN";
+        var create = $"CREATE {dropped.Noun.ToUpperInvariant()} {dropped.Name} ...";
+        return ($"UP drops {dropped.Noun} {dropped.Name} but the DOWN does not create it again; a rollback cannot restore it{lost}. Add {create} to the DOWN",
+            $"{create} in the DOWN");
     }
 
     /// <summary>

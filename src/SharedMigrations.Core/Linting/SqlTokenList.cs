@@ -24,7 +24,7 @@ internal static class SqlTokenList
                 depth--;
             }
 
-            tokens.Add(new LintToken(kind, scanner.Token.ToString(), depth));
+            tokens.Add(new LintToken(kind, scanner.Token.ToString(), depth, scanner.Start));
 
             if (kind == SqlTokenKind.OpenParen)
             {

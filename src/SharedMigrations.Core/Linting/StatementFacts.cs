@@ -32,16 +32,17 @@ internal sealed class StatementFacts
     /// <summary>CREATE [UNIQUE] INDEX.</summary>
     public IndexBuild? Index { get; private set; }
 
-    public static StatementFacts Of(string statementText)
+    public static StatementFacts Of(string statementText) => Of(SqlTokenList.Read(statementText));
+
+    public static StatementFacts Of(LintToken[] tokens)
     {
-        var tokens = SqlTokenList.Read(statementText);
         if (tokens.Length == 0)
         {
             return new StatementFacts();
         }
 
         var facts = new StatementFacts();
-        var t = new Cursor(tokens);
+        var t = new TokenCursor(tokens);
         if (t.Word("CREATE"))
         {
             facts.ReadCreate(t);
@@ -58,7 +59,7 @@ internal sealed class StatementFacts
         return facts;
     }
 
-    private void ReadCreate(Cursor t)
+    private void ReadCreate(TokenCursor t)
     {
         // CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED] [RECURSIVE] {TABLE|VIEW|...} [IF NOT EXISTS] name
         if (t.Is("OR") && t.IsAt(1, "REPLACE"))
@@ -107,7 +108,7 @@ internal sealed class StatementFacts
         }
     }
 
-    private void ReadCreateIndex(Cursor t)
+    private void ReadCreateIndex(TokenCursor t)
     {
         // CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON [ONLY] table ...
         var concurrently = t.Word("CONCURRENTLY");
@@ -134,7 +135,7 @@ internal sealed class StatementFacts
         }
     }
 
-    private void ReadDrop(Cursor t)
+    private void ReadDrop(TokenCursor t)
     {
         // DROP {TABLE|VIEW|MATERIALIZED VIEW|...} [IF EXISTS] name [(args)] [, ...] [CASCADE|RESTRICT]
         if (!TryReadObjectKeyword(t, out var kind, out var noun))
@@ -164,7 +165,7 @@ internal sealed class StatementFacts
         }
     }
 
-    private void ReadAlterTable(Cursor t)
+    private void ReadAlterTable(TokenCursor t)
     {
         // ALTER TABLE [IF EXISTS] [ONLY] name [*] action [, ...]
         // ALTER TABLE [IF EXISTS] [ONLY] name [*] RENAME [COLUMN] a TO b | RENAME CONSTRAINT a TO b | RENAME TO b
@@ -189,11 +190,11 @@ internal sealed class StatementFacts
         while (!t.AtEnd)
         {
             var action = t.ReadUntilTopLevelComma();
-            ReadAlterTableAction(table, new Cursor(action));
+            ReadAlterTableAction(table, new TokenCursor(action));
         }
     }
 
-    private void ReadAlterTableAction(SqlName table, Cursor a)
+    private void ReadAlterTableAction(SqlName table, TokenCursor a)
     {
         if (a.Word("ADD"))
         {
@@ -338,7 +339,7 @@ internal sealed class StatementFacts
     }
 
     /// <summary>Reads the kind of object a CREATE or DROP names (TABLE, VIEW, MATERIALIZED VIEW, TYPE, FUNCTION, SCHEMA, SEQUENCE).</summary>
-    private static bool TryReadObjectKeyword(Cursor t, out SqlObjectKind kind, out string noun)
+    private static bool TryReadObjectKeyword(TokenCursor t, out SqlObjectKind kind, out string noun)
     {
         kind = default;
         noun = string.Empty;
@@ -380,116 +381,5 @@ internal sealed class StatementFacts
 
         t.Skip(1);
         return true;
-    }
-
-    /// <summary>A position in a token list.</summary>
-    private sealed class Cursor(LintToken[] tokens)
-    {
-        private int _index;
-
-        public bool AtEnd => _index >= tokens.Length;
-
-        public LintToken? Current => _index < tokens.Length ? tokens[_index] : null;
-
-        public bool Is(string keyword) => IsAt(0, keyword);
-
-        public bool IsAt(int ahead, string keyword) =>
-            _index + ahead < tokens.Length && tokens[_index + ahead].IsWord(keyword);
-
-        /// <summary>Moves past the keyword when it is the current token.</summary>
-        public bool Word(string keyword)
-        {
-            if (!Is(keyword))
-            {
-                return false;
-            }
-
-            _index++;
-            return true;
-        }
-
-        public bool Punctuation(char c)
-        {
-            if (_index < tokens.Length && tokens[_index].IsPunctuation(c))
-            {
-                _index++;
-                return true;
-            }
-
-            return false;
-        }
-
-        public void Skip(int count) => _index = Math.Min(tokens.Length, _index + count);
-
-        /// <summary>At a '(': moves past its matching ')'.</summary>
-        public void SkipParenthesized()
-        {
-            var depth = tokens[_index].Depth;
-            _index++;
-            while (_index < tokens.Length && !(tokens[_index].Kind == SqlTokenKind.CloseParen && tokens[_index].Depth == depth))
-            {
-                _index++;
-            }
-
-            _index = Math.Min(tokens.Length, _index + 1);
-        }
-
-        /// <summary>A name of one part (a column or constraint).</summary>
-        public SqlName? ReadSimpleName()
-        {
-            if (_index >= tokens.Length || !tokens[_index].IsIdentifier)
-            {
-                return null;
-            }
-
-            var token = tokens[_index++];
-            return new SqlName(token.Text, token.IdentifierValue.ToLowerInvariant());
-        }
-
-        /// <summary>A possibly qualified name: ident [. ident ...]; compared by its last part.</summary>
-        public SqlName? ReadName()
-        {
-            if (_index >= tokens.Length || !tokens[_index].IsIdentifier)
-            {
-                return null;
-            }
-
-            var first = tokens[_index++];
-            var display = first.Text;
-            var last = first;
-            while (_index + 1 < tokens.Length && tokens[_index].IsPunctuation('.') && tokens[_index + 1].IsIdentifier)
-            {
-                last = tokens[_index + 1];
-                display += "." + last.Text;
-                _index += 2;
-            }
-
-            return new SqlName(display, last.IdentifierValue.ToLowerInvariant());
-        }
-
-        /// <summary>The tokens up to the next ',' outside parentheses (which is consumed), or to the end.</summary>
-        public LintToken[] ReadUntilTopLevelComma()
-        {
-            var start = _index;
-            while (_index < tokens.Length && !(tokens[_index].Depth == 0 && tokens[_index].IsPunctuation(',')))
-            {
-                _index++;
-            }
-
-            var part = tokens[start.._index];
-            if (_index < tokens.Length)
-            {
-                _index++;
-            }
-
-            return part;
-        }
-
-        public LintToken[] Rest()
-        {
-            var rest = tokens[_index..];
-            _index = tokens.Length;
-            return rest;
-        }
     }
 }
