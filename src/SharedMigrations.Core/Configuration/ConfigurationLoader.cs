@@ -19,7 +19,7 @@ public static class ConfigurationLoader
 
     private static readonly string[] ServiceKeys = ["name", "depends_on"];
     private static readonly string[] DatabaseKeys = ["host", "port", "username", "password", "database", "sslmode", "connection_string", "connect_timeout", "connect_retries"];
-    private static readonly string[] MigrationKeys = ["table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout", "versioning", "directory", "templates"];
+    private static readonly string[] MigrationKeys = ["table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout", "versioning", "directory", "templates", "schemas", "schema_file", "on_drift"];
     private static readonly string[] TopKeys = ["service", "database", "migration"];
 
     /// <summary>Reads a config file; <paramref name="getVariable"/> defaults to the process environment.</summary>
@@ -172,6 +172,11 @@ public static class ConfigurationLoader
             Versioning = versioning,
             Directory = MigString("directory"),
             Templates = MigString("templates"),
+            Schemas = migrationValues.TryGetValue("schemas", out var schemasNode) ? reader.StringList(schemasNode, "migration.schemas") : null,
+            SchemaFile = MigString("schema_file"),
+            OnDrift = MigString("on_drift") is { } onDrift
+                ? Schema.DriftActionParser.Parse(onDrift) ?? throw reader.Error("migration.on_drift", migrationValues["on_drift"], $"'{onDrift}' is not 'warn' or 'refuse'")
+                : defaults.OnDrift,
         };
 
         string? serviceName = null;

@@ -63,6 +63,15 @@ public sealed class MigrationSettings
 
     /// <summary><c>migration.templates</c>: a team's shared templates folder, relative to the service folder.</summary>
     public string? Templates { get; init; }
+
+    /// <summary><c>migration.schemas</c>: the schemas a schema snapshot covers (null: every non-system schema).</summary>
+    public IReadOnlyList<string>? Schemas { get; init; }
+
+    /// <summary><c>migration.schema_file</c>: the schema file, relative to the service folder, rewritten after each changing up or down.</summary>
+    public string? SchemaFile { get; init; }
+
+    /// <summary><c>migration.on_drift</c>: what Invoke-MigrationUp does when the schema changed outside the migrations.</summary>
+    public Schema.DriftAction OnDrift { get; init; } = Schema.DriftAction.Warn;
 }
 
 /// <summary>Something in config.yaml that is not an error but should not pass in silence (an unknown key).</summary>
