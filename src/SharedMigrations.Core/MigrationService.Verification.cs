@@ -94,6 +94,20 @@ public sealed partial class MigrationService
         return SchemaComparer.Compare(expected, actual);
     }
 
+    /// <summary>The resolved connection of a service opened from its folder (never printed: it holds the password).</summary>
+    internal Database.ConnectionInfo? Connection { get; private init; }
+
+    /// <summary>
+    /// Proves on a scratch database that every migration's DOWN undoes its UP (up, down, up again, compared by snapshots);
+    /// the service's own database is never changed. Each result also goes to <see cref="RoundTripOptions.OnResult"/> as it is known.
+    /// </summary>
+    public Task<RoundTripReport> TestRoundTripAsync(RoundTripOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var connectionString = Connection?.ConnectionString ?? Manager.DataSource.ConnectionString;
+        return RoundTripTester.RunAsync(this, connectionString, Connection?.Secrets ?? Array.Empty<string>(), options, cancellationToken);
+    }
+
     /// <summary>Before a run applies anything: warns about drift, or refuses with <c>on_drift: refuse</c>.</summary>
     private void CheckDrift(HistorySnapshot history, Reporter report)
     {

@@ -43,7 +43,7 @@ public sealed partial class MigrationService
         var dataSource = DataSources.Get(connection);
         var manager = new MigrationManager(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
         var loader = new MigrationLoader(service.MigrationsPath, logger, service.Name);
-        return new MigrationService(manager, loader, logger) { Definition = service };
+        return new MigrationService(manager, loader, logger) { Definition = service, Connection = connection };
     }
 
     /// <summary>Applies every pending migration (the start-up call).</summary>
