@@ -87,6 +87,12 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
                 {
                     bridge.Post(() => WriteError(new ErrorRecord(ex, "MigrationFolderUnreadable", ErrorCategory.ReadError, folder)));
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException && !token.IsCancellationRequested)
+                {
+                    // A lost server mid-test (the scratch database was dropped on the way out): this service's error, not the run's.
+                    var message = $"{engine.ServiceName}: the round trip stopped: {ex.Message}";
+                    bridge.Post(() => WriteError(new ErrorRecord(new InvalidOperationException(message, ex), "RoundTripError", ErrorCategory.ConnectionError, folder)));
+                }
                 finally
                 {
                     throttle.Release();
