@@ -225,7 +225,7 @@ internal sealed partial class RoundTripTester
     }
 
     private Task<SchemaSnapshot> SnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        SchemaReader.ReadAsync(connection, _query, cancellationToken);
+        SchemaReader.ReadAsync(connection, _query, cancellationToken, prepare: true);
 
     /// <summary>
     /// Brings the scratch database back to a known state after a failure: a created one is dropped and created again; a

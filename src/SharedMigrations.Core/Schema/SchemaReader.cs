@@ -29,10 +29,15 @@ public static class SchemaReader
         return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    internal static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, SchemaQuery query, CancellationToken cancellationToken)
+    /// <summary>Reads a snapshot; <paramref name="prepare"/> keeps the query prepared on the connection (planned once for many reads).</summary>
+    internal static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, SchemaQuery query, CancellationToken cancellationToken, bool prepare = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(query.SelectSql, connection);
+        if (prepare)
+        {
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var objects = new List<SchemaObject>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
