@@ -22,6 +22,10 @@
         'Get-MigrationHistory'
         'Repair-MigrationHistory'
         'Test-Migration'
+        'Get-MigrationSchema'
+        'Export-MigrationSchema'
+        'Compare-MigrationSchema'
+        'Test-MigrationRoundTrip'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

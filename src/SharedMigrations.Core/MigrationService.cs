@@ -16,7 +16,7 @@ namespace SharedMigrations.Core;
 /// The operations on one service: run pending migrations, roll back, status, repair, history, and new files.
 /// What the cmdlets call, and what a C# service calls at start-up.
 /// </summary>
-public sealed class MigrationService
+public sealed partial class MigrationService
 {
     private readonly ILogger _logger;
 
@@ -50,7 +50,7 @@ public sealed class MigrationService
         var dataSource = DataSources.Get(connection);
         var database = new ServiceDatabase(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
         var loader = new MigrationLoader(service.MigrationsPath, logger, service.Name);
-        return new MigrationService(database, loader, logger) { Definition = service };
+        return new MigrationService(database, loader, logger) { Definition = service, Connection = connection };
     }
 
     /// <summary>
@@ -98,6 +98,8 @@ public sealed class MigrationService
             throw new MigrationRefusedException(ServiceName, plan.Refusals);
         }
 
+        CheckDrift(session.History, report);
+
         report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest file {files.LatestVersion}).");
         var steps = new List<PlannedStep>();
         var needsHistory = !session.History.Exists && plan.Migrations.Count > 0;
@@ -115,6 +117,8 @@ public sealed class MigrationService
         }
         else
         {
+            long Reached() => results.Where(r => r.Succeeded).Select(r => r.Version).DefaultIfEmpty(0).Max();
+            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Reached(), true, report) : Task.CompletedTask;
             for (var i = 0; i < steps.Count; i++)
             {
                 var step = steps[i];
@@ -135,6 +139,11 @@ public sealed class MigrationService
 
                 var migration = files.Find(step.Version)!;
                 results.Add(await RunStepAsync(step, i, steps.Count, report, async () => await Database.ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+            }
+
+            if (results.Any(r => r.Succeeded))
+            {
+                await RecordSchemaAsync(session, Reached(), true, report, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -243,6 +252,7 @@ public sealed class MigrationService
         }
         else
         {
+            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Remaining(), true, report) : Task.CompletedTask;
             for (var i = 0; i < work.Count; i++)
             {
                 var (item, down, mode, step) = work[i];
@@ -256,11 +266,16 @@ public sealed class MigrationService
             }
         }
 
-        var remaining = session.History.Records
+        long Remaining() => session.History.Records
             .Where(r => !r.IsFailed && !results.Any(x => x.Succeeded && x.Version == r.Version))
             .Select(r => r.Version)
             .DefaultIfEmpty(0)
             .Max();
+        var remaining = Remaining();
+        if (results.Any(r => r.Succeeded))
+        {
+            await RecordSchemaAsync(session, remaining, true, report, cancellationToken).ConfigureAwait(false);
+        }
         return new MigrationRunResult
         {
             Service = ServiceName,
@@ -290,6 +305,11 @@ public sealed class MigrationService
             .Where(e => e.State is MigrationState.Modified or MigrationState.Missing or MigrationState.OutOfOrder or MigrationState.Failed)
             .Select(e => $"{(e.FilePath is null ? $"version {e.Version} ({e.Name})" : Path.GetFileName(e.FilePath))} is {e.State}{(e.Detail is null ? string.Empty : ": " + e.Detail)}")
             .ToArray();
+        if (history.Drift is { Drifted: true } drift)
+        {
+            problems = [.. problems, drift.Describe(ServiceName)[(ServiceName.Length + 2)..]];
+        }
+
         var pending = entries.Count(e => e.State is MigrationState.Pending or MigrationState.OutOfOrder);
         var state = problems.Length > 0 ? ServiceState.Drifted : pending > 0 ? ServiceState.Pending : ServiceState.UpToDate;
         report.Verbose(history.Exists
@@ -406,6 +426,8 @@ public sealed class MigrationService
             report.Verbose($"repaired version {e.Version} ({e.Name}): {e.Detail}.");
         }
 
+        await RecordSchemaAsync(session, session.History.CurrentVersion, false, report, cancellationToken).ConfigureAwait(false);
+
         return events;
     }
 
@@ -462,6 +484,11 @@ public sealed class MigrationService
                 },
                 index,
                 count);
+            if (report.AfterFailure is { } afterFailure)
+            {
+                await afterFailure().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
@@ -565,6 +592,9 @@ public sealed class MigrationService
     private sealed class Reporter(string service, MigrationObserver? observer, ILogger logger)
     {
         public MigrationObserver? Observer => observer;
+
+        /// <summary>Run when a step fails, before its error goes up (records the schema a partly done run leaves).</summary>
+        public Func<Task>? AfterFailure { get; set; }
 
         public void Verbose(string message)
         {

@@ -35,7 +35,7 @@ internal sealed class ServiceDatabase
         _logger = logger ?? NullLogger.Instance;
         _secrets = secrets;
         _opener = new ConnectionOpener(dataSource, serviceName, connectRetries, secrets);
-        History = new HistoryStore(settings.TableName, serviceName);
+        History = new HistoryStore(settings.TableName, serviceName) { Snapshots = new Schema.SchemaStore(settings.TableName, settings.Schemas) };
         _executor = new MigrationExecutor(History, settings, serviceName, Redact);
     }
 

@@ -11,10 +11,11 @@ BeforeAll {
 }
 
 Describe 'The module' {
-    It 'exports exactly the eight commands' {
+    It 'exports exactly the twelve commands' {
         (Get-Command -Module SharedMigrations).Name | Sort-Object | Should -Be @(
-            'Get-MigrationHistory', 'Get-MigrationService', 'Get-MigrationStatus', 'Invoke-MigrationUp',
-            'New-Migration', 'Repair-MigrationHistory', 'Test-Migration', 'Undo-Migration')
+            'Compare-MigrationSchema', 'Export-MigrationSchema', 'Get-MigrationHistory', 'Get-MigrationSchema',
+            'Get-MigrationService', 'Get-MigrationStatus', 'Invoke-MigrationUp', 'New-Migration',
+            'Repair-MigrationHistory', 'Test-Migration', 'Test-MigrationRoundTrip', 'Undo-Migration')
     }
 
     It 'declares PowerShell 7.4, Core edition, and no RequiredAssemblies or NestedModules' {

@@ -78,7 +78,7 @@ Import-Module SharedMigrations
         $result.Base | Should -BeLike "$isolated*" -Because 'the module was installed into the (temporary) user scope'
         $result.Services | Should -Be @('auth-service', 'billing-service', 'notification-service')
         $result.Valid | Should -BeTrue
-        $result.Commands | Should -HaveCount 8
+        $result.Commands | Should -HaveCount 12
         Remove-Item $isolated -Recurse -Force
     }
 

@@ -24,7 +24,7 @@ internal static class ConfigurationLoader
     private static readonly string[] MigrationKeys =
     [
         "table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout",
-        "versioning", "directory", "templates", "error_detail", "postgres_version",
+        "versioning", "directory", "templates", "error_detail", "postgres_version", "schemas", "schema_file", "on_drift",
     ];
 
     private static readonly string[] TopKeys = ["service", "database", "migration", "lint"];
@@ -182,6 +182,11 @@ internal static class ConfigurationLoader
             Templates = MigString("templates"),
             ErrorDetail = reader.OptionalBool(MigString("error_detail"), "migration.error_detail", migrationValues.GetValueOrDefault("error_detail")) ?? defaults.ErrorDetail,
             PostgresVersion = reader.OptionalInt(MigString("postgres_version"), "migration.postgres_version", migrationValues.GetValueOrDefault("postgres_version"), 10, 99) ?? defaults.PostgresVersion,
+            Schemas = migrationValues.TryGetValue("schemas", out var schemasNode) ? reader.StringList(schemasNode, "migration.schemas") : null,
+            SchemaFile = MigString("schema_file"),
+            OnDrift = MigString("on_drift") is { } onDrift
+                ? Schema.DriftActionParser.Parse(onDrift) ?? throw reader.Error("migration.on_drift", migrationValues["on_drift"], $"'{onDrift}' is not 'warn' or 'refuse'")
+                : defaults.OnDrift,
         };
         var lintSettings = ReadLint(reader, sections.GetValueOrDefault("lint"));
 

@@ -46,6 +46,19 @@ internal sealed class HistoryStore
     /// <summary>The OS user and host recorded with every row.</summary>
     public string Client { get; }
 
+    /// <summary>The snapshot table beside the history; when set, the state query also reads the drift probe in its round trip.</summary>
+    internal Schema.SchemaStore? Snapshots { get; init; }
+
+    /// <summary>The commands of the state query: the history rows, then (with <see cref="Snapshots"/>) the drift probe.</summary>
+    internal IEnumerable<NpgsqlBatchCommand> ReadCommands()
+    {
+        yield return ReadCommand();
+        if (Snapshots is not null)
+        {
+            yield return Snapshots.DriftCommand();
+        }
+    }
+
     /// <summary>The statements that create both tables (and the schema, when qualified); run in one transaction under the run lock.</summary>
     public IReadOnlyList<string> CreateStatements()
     {
@@ -97,6 +110,11 @@ internal sealed class HistoryStore
             "$sm$BEGIN RAISE EXCEPTION 'the migration audit log %.% is append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME; END$sm$");
         statements.Add($"DROP TRIGGER IF EXISTS append_only ON {log}");
         statements.Add($"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {log} FOR EACH STATEMENT EXECUTE FUNCTION {guardFunction}()");
+        if (Snapshots is not null)
+        {
+            statements.Add(Snapshots.CreateStatement());
+        }
+
         return statements;
     }
 
@@ -112,7 +130,11 @@ internal sealed class HistoryStore
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
         }
 
-        batch.BatchCommands.Add(ReadCommand());
+        foreach (var command in ReadCommands())
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +181,8 @@ internal sealed class HistoryStore
             });
         }
 
-        return new HistorySnapshot(true, records);
+        var drift = Snapshots is null ? null : await Schema.SchemaStore.ReadDriftAsync(reader, cancellationToken).ConfigureAwait(false);
+        return new HistorySnapshot(true, records) { Drift = drift };
     }
 
     /// <summary>The DOWN text recorded for some versions, in one query.</summary>

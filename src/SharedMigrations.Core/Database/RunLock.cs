@@ -137,7 +137,10 @@ internal sealed class RunLock : IAsyncDisposable
         batch.BatchCommands.Add(lockCommand);
         if (history is not null)
         {
-            batch.BatchCommands.Add(history.ReadCommand());
+            foreach (var command in history.ReadCommands())
+            {
+                batch.BatchCommands.Add(command);
+            }
         }
 
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

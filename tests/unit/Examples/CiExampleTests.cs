@@ -51,6 +51,16 @@ public partial class CiExampleTests
         Assert.Contains(fleet, s => s.Script.Contains("Install-PSResource"));
         Assert.All(scripts.Where(s => s.Script.Contains("Invoke-MigrationUp") && !s.Script.Contains("-WhatIf")), s => Assert.Contains("refs/heads/main", s.Condition));
 
+        // The pull-request verification job: the file check, round trips on its own service container, the schema files current.
+        var verify = (YamlMappingNode)jobs.Children[new YamlScalarNode("verify")];
+        Assert.Equal("github.event_name == 'pull_request'", Scalar(verify, "if"));
+        Assert.Contains("postgres", Scalar(Map(Map(verify, "services"), "postgres"), "image"));
+        var checks = scripts.Where(s => s.Job == "verify").ToArray();
+        Assert.Contains(checks, s => s.Script.Contains("Test-Migration -Quiet") && s.Script.Contains("exit 1"));
+        Assert.Contains(checks, s => s.Script.Contains("Test-MigrationRoundTrip") && s.Script.Contains("-ScratchConnectionString")
+            && s.Script.Contains("Export-MigrationSchema") && s.Script.Contains("git diff --exit-code"));
+        Assert.All(checks, s => Assert.DoesNotContain("Invoke-MigrationUp", s.Script));
+
         // Secrets only through env: mappings, never spelled inside a script.
         var text = File.ReadAllText(ExamplePath("github-actions.yml"));
         Assert.Contains("AUTH_DB_PASSWORD: ${{ secrets.AUTH_DB_PASSWORD }}", text);

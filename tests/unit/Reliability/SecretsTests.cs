@@ -140,6 +140,12 @@ public class SecretsTests(ITestOutputHelper output)
             await Expect(() => Task.FromResult(ServiceDiscovery.Open(Path.Combine(root.Root, "nowhere"))));
             await Expect(() => Task.FromResult(Open().CreateMigration("x", template: "no_such_template")));
 
+            // Round trips: a role without CREATEDB, and the service's own database (password in the string) given as the scratch one.
+            await Expect(() => Open().TestRoundTripAsync(new SharedMigrations.Core.Schema.RoundTripOptions { Observer = observer }));
+            Assert.Equal("ScratchDatabaseCreateDenied", Assert.IsType<SchemaVerificationException>(exceptions[^1]).ErrorId);
+            await Expect(() => Open().TestRoundTripAsync(new SharedMigrations.Core.Schema.RoundTripOptions { ScratchConnectionString = userConnection }));
+            Assert.Equal("ScratchDatabaseIsServiceDatabase", Assert.IsType<SchemaVerificationException>(exceptions[^1]).ErrorId);
+
             // Services of one run that depend on each other in a circle.
             using var first = new ServiceFolder("first");
             first.Config($"service:\n  depends_on: [second]\n{config}");

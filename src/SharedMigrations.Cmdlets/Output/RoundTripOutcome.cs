@@ -1,0 +1,9 @@
+namespace SharedMigrations;
+
+/// <summary>What the round trip of one migration found.</summary>
+public enum RoundTripOutcome
+{
+    Passed,
+    Failed,
+    Irreversible,
+}

@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Npgsql;
+using SharedMigrations.Core.Configuration;
+using SharedMigrations.Core.Errors;
+using SharedMigrations.Core.Model;
+
+namespace SharedMigrations.Core.Schema;
+
+/// <summary>
+/// Proves on a scratch database that every migration's DOWN undoes its UP: for each migration in version order,
+/// snapshot S0, UP, S1, DOWN, S2, UP again, S3; it passes when all succeed, S2 = S0 and S3 = S1. After a failure the
+/// scratch database is rebuilt (the UPs up to that migration) and the test goes on, so one run reports every broken one.
+/// </summary>
+internal sealed partial class RoundTripTester
+{
+    private readonly MigrationService _service;
+    private readonly RoundTripOptions _options;
+    private readonly ScratchDatabase _scratch;
+    private ServiceDatabase _manager;
+    private readonly SchemaQuery _query;
+    private SchemaSnapshot _base = SchemaSnapshot.Empty;
+
+    private RoundTripTester(MigrationService service, RoundTripOptions options, ScratchDatabase scratch)
+    {
+        _service = service;
+        _options = options;
+        _scratch = scratch;
+        var settings = service.Database.Settings;
+        _manager = new ServiceDatabase(scratch.DataSource, settings, service.ServiceName, null, 0, scratch.Secrets);
+        _query = new SchemaQuery(settings.TableName, settings.Schemas);
+    }
+
+    private string ServiceName => _service.ServiceName;
+
+    /// <summary>Runs the test of a service; the files are loaded (and their errors raised) before any database is created.</summary>
+    public static async Task<RoundTripReport> RunAsync(MigrationService service, string serviceConnectionString, IReadOnlyList<string> secrets, RoundTripOptions options, CancellationToken cancellationToken)
+    {
+        var files = service.Loader.Load();
+        var migrations = files.Migrations.Where(m => options.Target is not { } target || m.Version <= target).ToArray();
+        await using var scratch = await ScratchDatabase.OpenAsync(service.ServiceName, serviceConnectionString, options.ScratchConnectionString, secrets, cancellationToken).ConfigureAwait(false);
+        scratch.Keep = options.KeepDatabase;
+        options.Observer?.OnVerbose(service.ServiceName, scratch.Created
+            ? $"created the scratch database {scratch.Display}."
+            : $"testing on the given scratch database {scratch.Display}.");
+        if (!scratch.Created)
+        {
+            await scratch.EnsureEmptyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var tester = new RoundTripTester(service, options, scratch);
+        var results = await tester.TestAsync(migrations, cancellationToken).ConfigureAwait(false);
+        if (scratch.Created && options.KeepDatabase)
+        {
+            options.Observer?.OnWarning(service.ServiceName, $"kept the scratch database {scratch.Display} (-KeepDatabase); drop it when done: DROP DATABASE \"{scratch.Name}\".");
+        }
+
+        return new RoundTripReport
+        {
+            Service = service.ServiceName,
+            Results = results,
+            ScratchDatabase = scratch.Display,
+            Created = scratch.Created,
+            Kept = !scratch.Created || options.KeepDatabase,
+        };
+    }
+
+    private async Task<IReadOnlyList<RoundTripResult>> TestAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        var results = new List<RoundTripResult>();
+        var connection = await _scratch.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _base = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await _manager.CreateHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
+            SchemaSnapshot? s0 = null;
+            for (var i = 0; i < migrations.Count; i++)
+            {
+                var migration = migrations[i];
+                var watch = Stopwatch.StartNew();
+                s0 ??= await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+                var (result, s3) = await TestOneAsync(connection, migration, s0, watch, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                _options.Observer?.OnVerbose(ServiceName, $"round trip of {migration.FileName}: {result.Result}{(result.Stage is { } st ? " at " + st : string.Empty)} ({watch.ElapsedMilliseconds} ms).");
+                if (result.Result == RoundTripOutcome.Irreversible)
+                {
+                    _options.Observer?.OnWarning(ServiceName, $"{migration.FileName} is Irreversible: its DOWN is empty, so nothing undoes its UP.");
+                }
+
+                _options.OnResult?.Invoke(result);
+                s0 = s3;
+                if (result.Result == RoundTripOutcome.Failed)
+                {
+                    // Rebuild: the UPs before this migration, and this one too unless its UP is what failed.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = await RebuildAsync(migrations.Take(result.Stage == RoundTripStage.Up ? i : i + 1), cancellationToken).ConfigureAwait(false);
+                    s0 = null;
+                }
+            }
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>One migration's round trip from S0; returns the result and the schema it leaves (S3, or S1 when irreversible; null when unknown).</summary>
+    private async Task<(RoundTripResult Result, SchemaSnapshot? After)> TestOneAsync(
+        NpgsqlConnection connection, Migration migration, SchemaSnapshot s0, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        RoundTripResult Fail(RoundTripStage stage, string error, MigrationException? ex = null, IReadOnlyList<SchemaDifference>? differences = null, int? line = null) => new()
+        {
+            Service = ServiceName,
+            Version = migration.Version,
+            Name = migration.Name,
+            Result = RoundTripOutcome.Failed,
+            Stage = stage,
+            Error = error,
+            Exception = ex,
+            Differences = differences ?? Array.Empty<SchemaDifference>(),
+            FilePath = migration.FilePath,
+            Line = line ?? ex?.Line,
+            Duration = watch.Elapsed,
+        };
+
+        if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } upError)
+        {
+            return (Fail(RoundTripStage.Up, $"{ServiceName}: the UP of {migration.FileName} failed on the scratch database: {upError.Message}", upError), null);
+        }
+
+        var s1 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (migration.Down.IsEmpty)
+        {
+            return (new RoundTripResult
+            {
+                Service = ServiceName,
+                Version = migration.Version,
+                Name = migration.Name,
+                Result = RoundTripOutcome.Irreversible,
+                FilePath = migration.FilePath,
+                Line = DownMarkerLine(migration),
+                Error = $"{ServiceName}: {migration.FileName} has no DOWN statements; nothing undoes its UP.",
+                Duration = watch.Elapsed,
+            }, s1);
+        }
+
+        if (await RevertAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } downError)
+        {
+            return (Fail(RoundTripStage.Down, $"{ServiceName}: the DOWN of {migration.FileName} failed after its UP: {downError.Message}", downError), null);
+        }
+
+        var s2 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        var restore = SchemaComparer.Compare(s0, s2);
+        if (restore.Count > 0)
+        {
+            return (Fail(
+                RoundTripStage.Restore,
+                $"{ServiceName}: the DOWN of {migration.FileName} does not restore the schema as it was before the UP: " +
+                string.Join("; ", restore.Take(5).Select(d => d.ToString())) + (restore.Count > 5 ? $"; and {restore.Count - 5} more" : string.Empty) + ".",
+                differences: restore,
+                line: DownMarkerLine(migration)), null);
+        }
+
+        if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } againError)
+        {
+            return (Fail(RoundTripStage.Reapply, $"{ServiceName}: the UP of {migration.FileName} cannot run again after its DOWN: {againError.Message}", againError), null);
+        }
+
+        var s3 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        var reapply = SchemaComparer.Compare(s1, s3);
+        if (reapply.Count > 0)
+        {
+            return (Fail(
+                RoundTripStage.Reapply,
+                $"{ServiceName}: the UP of {migration.FileName} gives another schema when run again after its DOWN: " +
+                string.Join("; ", reapply.Take(5).Select(d => d.ToString())) + ".",
+                differences: reapply,
+                line: 1), null);
+        }
+
+        return (new RoundTripResult
+        {
+            Service = ServiceName,
+            Version = migration.Version,
+            Name = migration.Name,
+            Result = RoundTripOutcome.Passed,
+            FilePath = migration.FilePath,
+            Duration = watch.Elapsed,
+        }, s3);
+    }
+
+    private async Task<MigrationException?> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _manager.ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (MigrationExecutionException ex)
+        {
+            return ex;
+        }
+    }
+
+    private async Task<MigrationException?> RevertAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        var applied = new AppliedMigration
+        {
+            Version = migration.Version,
+            Name = migration.Name,
+            Checksum = migration.Checksum,
+            Transaction = migration.Transaction,
+            StatementsTotal = migration.Up.Statements.Count,
+            StatementsDone = migration.Up.Statements.Count,
+        };
+        try
+        {
+            await _manager.RevertAsync(connection, applied, migration.Down, migration.Transaction, migration, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (MigrationExecutionException ex)
+        {
+            return ex;
+        }
+    }
+
+    private Task<SchemaSnapshot> SnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        SchemaReader.ReadAsync(connection, _query, cancellationToken, prepare: true);
+
+    /// <summary>
+    /// Brings the scratch database back to a known state after a failure: a created one is dropped and created again; a
+    /// given one loses every object that was not in it when the test began (and the history tables); then the UPs run.
+    /// </summary>
+    private async Task<NpgsqlConnection> RebuildAsync(IEnumerable<Migration> ups, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        if (_scratch.Created)
+        {
+            await _scratch.RecreateAsync(cancellationToken).ConfigureAwait(false);
+            _manager = new ServiceDatabase(_scratch.DataSource, _service.Database.Settings, ServiceName, null, 0, _scratch.Secrets);
+        }
+
+        var connection = await _scratch.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!_scratch.Created)
+        {
+            await EmptyAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _manager.CreateHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        foreach (var migration in ups)
+        {
+            if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } error)
+            {
+                _options.Observer?.OnWarning(ServiceName, $"rebuilding the scratch database stopped at {migration.FileName}: {error.Message}");
+                break;
+            }
+
+            count++;
+        }
+
+        _options.Observer?.OnVerbose(ServiceName, $"rebuilt the scratch database with {count} UP(s) ({watch.ElapsedMilliseconds} ms).");
+        return connection;
+    }
+
+    /// <summary>Drops from a given scratch database what the test made: every object not in its first snapshot, and the history tables.</summary>
+    private async Task EmptyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var now = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        var added = SchemaComparer.Compare(_base, now).Where(d => d.Change == SchemaChange.Added).ToArray();
+        var statements = new List<string>();
+        var table = _service.Database.Settings.TableName;
+        foreach (var name in new[] { table.QuotedTable, table.QuotedLogTable, new SchemaStore(table, null).QuotedTable })
+        {
+            statements.Add($"DROP TABLE IF EXISTS {name} CASCADE");
+        }
+
+        static string Q(string s) => HistoryTableName.QuoteIdentifier(s);
+        foreach (var d in added.OrderBy(d => d.Kind switch { SchemaObjectKind.Schema => 9, SchemaObjectKind.Extension => 8, _ => 0 }))
+        {
+            var qualified = $"{Q(d.Schema)}.{Q(d.Name)}";
+            statements.Add(d.Kind switch
+            {
+                SchemaObjectKind.Schema => $"DROP SCHEMA IF EXISTS {Q(d.Name)} CASCADE",
+                SchemaObjectKind.Extension => $"DROP EXTENSION IF EXISTS {Q(d.Name)} CASCADE",
+                SchemaObjectKind.Type => $"DROP TYPE IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.Domain => $"DROP DOMAIN IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.Sequence => $"DROP SEQUENCE IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.Table => $"DROP TABLE IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.View => $"DROP VIEW IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.MaterializedView => $"DROP MATERIALIZED VIEW IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.Index => $"DROP INDEX IF EXISTS {qualified} CASCADE",
+                SchemaObjectKind.Function => $"DROP ROUTINE IF EXISTS {Q(d.Schema)}.{FunctionSignature(d.Name)} CASCADE",
+                _ => string.Empty,
+            });
+        }
+
+        foreach (var sql in statements.Where(s => s.Length > 0))
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                _options.Observer?.OnVerbose(ServiceName, $"emptying the scratch database: {sql}: {ex.MessageText}");
+            }
+        }
+    }
+
+    // "add(a integer, b integer)" → "add"(a integer, b integer): the name quoted, the argument list as PostgreSQL wrote it.
+    private static string FunctionSignature(string name)
+    {
+        var paren = name.IndexOf('(', StringComparison.Ordinal);
+        return paren < 0 ? HistoryTableName.QuoteIdentifier(name) : HistoryTableName.QuoteIdentifier(name[..paren]) + name[paren..];
+    }
+
+    /// <summary>The line of the DOWN marker in the file (1-based), for annotations of Restore differences.</summary>
+    private static int? DownMarkerLine(Migration migration)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(migration.FilePath);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (DownMarker().IsMatch(lines[i]))
+                {
+                    return i + 1;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^\s*--\s*\+{5}\s*DOWN\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DownMarker();
+}

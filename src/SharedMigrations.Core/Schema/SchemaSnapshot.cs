@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SharedMigrations.Core.Schema;
+
+/// <summary>A database's schema as read in one round trip: its objects in canonical order, and their SHA-256 fingerprint.</summary>
+public sealed class SchemaSnapshot
+{
+    public static readonly SchemaSnapshot Empty = new(Array.Empty<SchemaObject>());
+
+    public SchemaSnapshot(IReadOnlyList<SchemaObject> objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        Objects = objects;
+        Fingerprint = ComputeFingerprint(objects);
+    }
+
+    /// <summary>The objects: by schema, then kind, then name; columns and constraints right after their table.</summary>
+    public IReadOnlyList<SchemaObject> Objects { get; }
+
+    /// <summary>The lower-case hex SHA-256 of the objects' fingerprint lines, equal to the one the server computes.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The number of tables (a quick way to tell whether a database is empty).</summary>
+    public int TableCount => Objects.Count(o => o.Kind is SchemaObjectKind.Table);
+
+    /// <summary>The fingerprint of objects in this order: SHA-256 of their fingerprint lines joined by newlines.</summary>
+    public static string ComputeFingerprint(IEnumerable<SchemaObject> objects)
+    {
+        var text = string.Join("\n", objects.Select(o => o.FingerprintLine));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+    }
+}
