@@ -22,6 +22,12 @@
                trips counted. Writes out/bench/performance.md and the generated section of docs/performance.md
                (10-15 minutes on two cores). With -Smoke: tiny sizes, one iteration each, docs/ untouched (what CI
                runs, about a minute after the build). Not part of Test: it is not a timed test.
+      Soak     Build, start a throwaway PostgreSQL, then run fresh `pwsh -NoProfile -NonInteractive -File` processes one
+               after another (-Parallel at a time): Invoke-MigrationUp, Undo-Migration (DOWNs that succeed and DOWNs that
+               fail), Get-MigrationStatus, fleet runs of parallel services and Ctrl+C (SIGINT) at random moments, each
+               cycle's exit code and output checked (build/Invoke-Soak.ps1). Unexpected cycles are kept in out/soak/cycles/
+               with their output and, for a crash, a dump; the summary by kind is out/soak/summary.md. -Cycles, -Parallel,
+               -Seed, -Flavor (ReadyToRun, IL or Both). Not part of Test. See docs/reliability.md.
       Clean    Remove out/ and the build output.
 
 .EXAMPLE
@@ -34,7 +40,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -44,7 +50,18 @@ param(
     [string[]] $Tag,
 
     # Bench: tiny sizes and one iteration each, to prove the benchmark still runs (CI); docs/performance.md is not touched.
-    [switch] $Smoke
+    [switch] $Smoke,
+
+    # Soak: how many fresh-process cycles, how many at a time, the random seed (0: a new one), which build of the module.
+    [int] $Cycles = 1000,
+    [int] $Parallel = 2,
+    [int] $Seed = 0,
+    [ValidateSet('ReadyToRun', 'IL', 'Both')]
+    [string] $Flavor = 'Both',
+
+    # Soak: rewrite the module's assemblies under the running cycles, in place or atomically (the issue 14 experiment).
+    [ValidateSet('None', 'InPlace', 'Atomic')]
+    [string] $Overwrite = 'None'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -406,6 +423,22 @@ function Test-GalleryManifest {
     }
 }
 
+function Invoke-Soak {
+    Invoke-Build
+    $database = Start-TestDatabase
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-Soak.ps1') `
+            -ModuleManifest $ModuleManifest -AdminConnectionString $database.ConnectionString `
+            -FixturePath (Join-Path $Root "tests/TestDatabase/bin/$Configuration/net10.0/SharedMigrations.TestDatabase.dll") `
+            -OutPath (Join-Path $Root 'out/soak') -IlPath (Join-Path $Root 'out/obj/il') `
+            -Cycles $Cycles -Parallel $Parallel -Seed $Seed -Flavor $Flavor -Overwrite $Overwrite `
+            -Pwsh (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh'))
+    }
+    finally {
+        Stop-TestDatabase $database
+    }
+}
+
 function Invoke-Clean {
     Remove-Item (Join-Path $Root 'out') -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet clean (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet
@@ -418,6 +451,7 @@ foreach ($name in $Task) {
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Soak' { Invoke-Soak }
         'Clean' { Invoke-Clean }
     }
 }
