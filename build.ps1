@@ -60,7 +60,7 @@ param(
     [string] $Flavor = 'Both',
 
     # Soak: rewrite the module's assemblies under the running cycles, in place or atomically (the issue 14 experiment).
-    [ValidateSet('None', 'InPlace', 'Atomic')]
+    [ValidateSet('None', 'InPlace', 'InPlaceNoTruncate', 'Atomic')]
     [string] $Overwrite = 'None'
 )
 
@@ -91,7 +91,44 @@ function Get-PackagesFolder {
     return ($line -replace '^global-packages:\s*', '').Trim()
 }
 
+<#
+ Builds the module in a staging folder and only then swaps it into out/SharedMigrations/<version> by renaming folders.
+ A file of the module is never written over in place: a pwsh that has the module imported (a test, a soak, a script in
+ another terminal) has its assemblies memory-mapped, and rewriting a mapped file changes the pages under it, which is what
+ killed processes with "COMException (0x80131130): Unable to get nested type properties", SIGBUS and "Bad IL format"
+ (issue 14, docs/reliability.md). A rename leaves the old files, whole, to the processes that still use them.
+#>
 function Invoke-Build {
+    $final = $ModuleRoot
+    $stage = Join-Path $Root "out/obj/stage/$Version"
+    $script:ModuleRoot = $stage
+    $script:ModuleManifest = Join-Path $stage 'SharedMigrations.psd1'
+    try {
+        Build-Module
+    }
+    finally {
+        $script:ModuleRoot = $final
+        $script:ModuleManifest = Join-Path $final 'SharedMigrations.psd1'
+    }
+
+    Publish-StagedModule -Stage $stage -Destination $final
+    Write-Step "Module ready: $ModuleManifest"
+}
+
+# Moves the staged module into place by renames only: the old folder (if any) aside first, then the new one in, then the old one deleted.
+function Publish-StagedModule([string] $Stage, [string] $Destination) {
+    New-Item -ItemType Directory -Path (Split-Path $Destination) -Force | Out-Null
+    $retired = Join-Path $Root ("out/obj/retired-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    if (Test-Path $Destination) {
+        [IO.Directory]::Move($Destination, $retired)
+    }
+
+    [IO.Directory]::Move($Stage, $Destination)
+    # Unlinking is safe: a process that mapped a retired file keeps it until it exits.
+    Remove-Item $retired -Recurse -Force -ErrorAction Ignore
+}
+
+function Build-Module {
     Write-Step "Building SharedMigrations $Version ($Configuration)"
     Invoke-Native dotnet build (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet '-clp:NoSummary'
 
@@ -192,10 +229,15 @@ function Invoke-ReadyToRun {
 
     foreach ($assembly in $assemblies) {
         $relative = [IO.Path]::GetRelativePath($ModuleRoot, $assembly.FullName)
-        $output = & $crossgen (Join-Path $il $relative) -o $assembly.FullName @referenceArguments --targetos:linux --targetarch:x64 -O 2>&1
-        if ($LASTEXITCODE -ne 0) {
+        # Written to a new file, then renamed over the IL one: never rewritten in place (see Invoke-Build).
+        $compiled = "$($assembly.FullName).r2r"
+        $output = & $crossgen (Join-Path $il $relative) -o $compiled @referenceArguments --targetos:linux --targetarch:x64 -O 2>&1
+        if ($LASTEXITCODE -eq 0) {
+            Move-Item $compiled $assembly.FullName -Force
+        }
+        else {
             # Keep the IL build: slower to start, same behaviour.
-            Copy-Item (Join-Path $il $relative) $assembly.FullName -Force
+            Remove-Item $compiled -Force -ErrorAction Ignore
             Write-Warning "ReadyToRun compilation of $relative failed; it stays IL. $($output | Select-Object -Last 3)"
         }
     }
@@ -234,7 +276,7 @@ function Test-ModuleLayout {
         }
     }
 
-    Write-Step "Module ready: $ModuleManifest"
+    Write-Step "Module layout checked: $ModuleManifest"
 }
 
 function Restore-TestTools {

@@ -23,7 +23,7 @@
     a crash (exit by a signal, "Unhandled exception", a dump) also leaves a crash dump there (DOTNET_DbgEnableMiniDump).
     Each cycle runs the ReadyToRun build of the module or its plain-IL build (-Flavor), to compare them.
 
-    -Overwrite InPlace|Atomic tests the root cause of the issue 14 crash: while the cycles run, a writer rewrites the
+    -Overwrite InPlace|InPlaceNoTruncate|Atomic tests the root cause of the issue 14 crash: while the cycles run, a writer rewrites the
     module's assemblies under them every 300 ms, either in place (cp over the file: same inode, what a rebuild used to do)
     or atomically (a new file renamed over the old one: what the build does now). Not a test of the product.
 #>
@@ -39,7 +39,8 @@ param(
     [int] $Parallel = 2,
     [int] $Seed = 0,
     [ValidateSet('ReadyToRun', 'IL', 'Both')] [string] $Flavor = 'Both',
-    [ValidateSet('None', 'InPlace', 'Atomic')] [string] $Overwrite = 'None',
+    [ValidateSet('None', 'InPlace', 'InPlaceNoTruncate', 'Atomic')] [string] $Overwrite = 'None',
+    [ValidateSet('up', 'up-noop', 'down', 'down-fail', 'status', 'fleet-up', 'fleet-down', 'ctrlc')]
     [string[]] $Kind = @('up', 'up-noop', 'down', 'down-fail', 'status', 'fleet-up', 'fleet-down', 'ctrlc'),
     [string] $Pwsh = (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh'))
 )
@@ -297,13 +298,21 @@ if ($Overwrite -ne 'None') {
             $dst = Join-Path $target $relative
             # InPlace: cp truncates and rewrites the existing file (same inode, the mapped pages change under the readers).
             # Atomic: a new file renamed over the old one (a new inode; a process that mapped the old one keeps it intact).
-            $lines += $Overwrite -eq 'InPlace' ? "  cp '$src' '$dst'" : "  cp '$src' '$dst.new' && mv -f '$dst.new' '$dst'"
+            # InPlaceNoTruncate: the new bytes written over the old ones without truncating first (no SIGBUS window).
+            $lines += switch ($Overwrite) {
+                'InPlace' { "  cp '$src' '$dst'" }
+                'InPlaceNoTruncate' { "  dd if='$src' of='$dst' conv=notrunc status=none" }
+                default { "  cp '$src' '$dst.new' && mv -f '$dst.new' '$dst'" }
+            }
         }
         $lines += '  sleep 0.3'
     }
     $lines += 'done'
     $bash = $lines -join "`n"
-    $writer = [System.Diagnostics.Process]::Start('bash', @('-c', $bash))
+    $writerInfo = [System.Diagnostics.ProcessStartInfo]::new('bash')
+    $writerInfo.ArgumentList.Add('-c')
+    $writerInfo.ArgumentList.Add($bash)
+    $writer = [System.Diagnostics.Process]::Start($writerInfo)
     Write-Host "Overwrite $Overwrite`: the module's assemblies in $target are rewritten every 300 ms (writer pid $($writer.Id))"
 }
 
@@ -343,6 +352,13 @@ try {
                     Outcome = if ($run.PSObject.Properties['Outcome']) { $run.Outcome } else { $null }
                     Crash   = [bool]($verdict -and $verdict.Crash)
                     Problem = $verdict ? $verdict.Problem : $null
+                    # What the runtime said, for the table of failure signatures.
+                    Signature = if ($verdict) {
+                        $all = $run.Stdout.Result + "`n" + $run.Stderr.Result
+                        $m = [regex]::Match($all, '(Unhandled exception\. [^\r\n]*|COMException \(0x[0-9A-Fa-f]+\)[^\r\n]*|Could not load file or assembly[^\r\n]*|Bad IL format|BadImageFormatException[^\r\n]*|TypeLoadException[^\r\n]*|InvalidProgramException[^\r\n]*|MissingMethodException[^\r\n]*|Crashing thread \w+ signal \d+)')
+                        $m.Success ? $m.Value.Trim() : $verdict.Problem
+                    }
+                    else { $null }
                 }
                 $results.Add($record)
                 if ($verdict) {
@@ -394,6 +410,14 @@ if ($ctrl) {
     $markdown += ''
     $markdown += "Ctrl+C cycles: $(@($ctrl | Where-Object { $_.Outcome -eq 'finished' }).Count) finished before the signal, $(@($ctrl | Where-Object { $_.Outcome -like 'stopped*' }).Count) stopped by it (exit codes: $((@($ctrl | Where-Object { $_.Outcome -like 'stopped*' } | ForEach-Object Exit) | Sort-Object -Unique) -join ', '))."
 }
+$signatures = @($results | Where-Object Problem | Group-Object Signature | Sort-Object Count -Descending)
+if ($signatures) {
+    $markdown += ''
+    $markdown += '| Unexpected cycles by what the process said | Cycles |'
+    $markdown += '|---|---:|'
+    foreach ($g in $signatures) { $markdown += "| $($g.Name -replace '\|', '/') | $($g.Count) |" }
+}
+
 $markdown | Set-Content (Join-Path $OutPath 'summary.md')
 $markdown | Write-Host
 foreach ($slot in $slots) { [SharedMigrations.Testing.Sql]::DropDatabase($slot.Db) }
