@@ -26,8 +26,9 @@
                after another (-Parallel at a time): Invoke-MigrationUp, Undo-Migration (DOWNs that succeed and DOWNs that
                fail), Get-MigrationStatus, fleet runs of parallel services and Ctrl+C (SIGINT) at random moments, each
                cycle's exit code and output checked (build/Invoke-Soak.ps1). Unexpected cycles are kept in out/soak/cycles/
-               with their output and, for a crash, a dump; the summary by kind is out/soak/summary.md. -Cycles, -Parallel,
-               -Seed, -Flavor (ReadyToRun, IL or Both). Not part of Test. See docs/reliability.md.
+               with their output and, for a crash, a dump; the summary by kind is out/soak/summary.md. -Cycles, -Minutes (a
+               time budget), -Parallel, -Seed, -Flavor (ReadyToRun, IL or Both), -Overwrite (the experiment of
+               docs/reliability.md: module files rewritten under the running cycles). Not part of Test.
       Clean    Remove out/ and the build output.
 
 .EXAMPLE
@@ -52,8 +53,9 @@ param(
     # Bench: tiny sizes and one iteration each, to prove the benchmark still runs (CI); docs/performance.md is not touched.
     [switch] $Smoke,
 
-    # Soak: how many fresh-process cycles, how many at a time, the random seed (0: a new one), which build of the module.
+    # Soak: how many fresh-process cycles (and a time budget in minutes, 0 for none), how many at a time, the random seed (0: a new one), which build of the module.
     [int] $Cycles = 1000,
+    [double] $Minutes = 0,
     [int] $Parallel = 2,
     [int] $Seed = 0,
     [ValidateSet('ReadyToRun', 'IL', 'Both')]
@@ -473,7 +475,7 @@ function Invoke-Soak {
             -ModuleManifest $ModuleManifest -AdminConnectionString $database.ConnectionString `
             -FixturePath (Join-Path $Root "tests/TestDatabase/bin/$Configuration/net10.0/SharedMigrations.TestDatabase.dll") `
             -OutPath (Join-Path $Root 'out/soak') -IlPath (Join-Path $Root 'out/obj/il') `
-            -Cycles $Cycles -Parallel $Parallel -Seed $Seed -Flavor $Flavor -Overwrite $Overwrite `
+            -Cycles $Cycles -Minutes $Minutes -Parallel $Parallel -Seed $Seed -Flavor $Flavor -Overwrite $Overwrite `
             -Pwsh (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh'))
     }
     finally {

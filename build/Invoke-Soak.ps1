@@ -36,6 +36,8 @@ param(
     # The plain-IL assemblies of the module (build output before ReadyToRun), same layout as the module folder.
     [string] $IlPath,
     [int] $Cycles = 200,
+    # Stop starting cycles after this many minutes (0: no limit); the summary counts the cycles that ran.
+    [double] $Minutes = 0,
     [int] $Parallel = 2,
     [int] $Seed = 0,
     [ValidateSet('ReadyToRun', 'IL', 'Both')] [string] $Flavor = 'Both',
@@ -321,10 +323,11 @@ $results = [System.Collections.Generic.List[object]]::new()
 $next = 1
 try {
     while ($results.Count -lt $Cycles) {
+        if ($Minutes -gt 0 -and ([DateTime]::UtcNow - $started).TotalMinutes -ge $Minutes -and -not @($slots | Where-Object Run)) { break }
         foreach ($slot in $slots) {
             $run = $slot.Run
             if ($null -eq $run) {
-                if ($next -le $Cycles) {
+                if ($next -le $Cycles -and ($Minutes -le 0 -or ([DateTime]::UtcNow - $started).TotalMinutes -lt $Minutes)) {
                     $slot.Run = New-Cycle $next $slot
                     $next++
                 }
