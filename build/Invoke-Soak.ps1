@@ -15,7 +15,7 @@
       status      Get-MigrationStatus
       fleet-up    Invoke-MigrationUp of 4 services in parallel (one depends on another) from empty
       fleet-down  Undo-Migration -Target 0 -Force of those 4 services
-      ctrlc       Invoke-MigrationUp of 8 slow migrations, SIGINT at a random moment; afterwards the history must be a
+      ctrlc       Invoke-MigrationUp of 8 slow migrations, SIGINT 0-4 s after the import; afterwards the history must be a
                   whole prefix (no half-applied migration, no Failed row, tables exactly for the applied versions) and no
                   run lock held
     The harness resets each service's state before a cycle from its own session (the module imported once, warm).
@@ -202,6 +202,7 @@ function New-Cycle([int] $Number, $Slot) {
     $script = Join-Path $folder 'cycle.ps1'
     @"
 Import-Module '$(Join-Path $modules[$flavor] $manifestName)'
+New-Item -ItemType File -Path '$(Join-Path $folder 'imported')' | Out-Null
 $command -ErrorVariable soakErrors | ForEach-Object { "OBJ `$(`$_.Service) `$(`$_.Version) `$(`$_.PSObject.Properties['Succeeded'] ? `$_.Succeeded : '')" }
 foreach (`$x in `$soakErrors) { "ERR `$(`$x.FullyQualifiedErrorId): `$(`$x.Exception.Message)" }
 'END'
@@ -231,7 +232,9 @@ foreach (`$x in `$soakErrors) { "ERR `$(`$x.FullyQualifiedErrorId): `$(`$x.Excep
         Stdout   = $process.StandardOutput.ReadToEndAsync()
         Stderr   = $process.StandardError.ReadToEndAsync()
         Started  = [DateTime]::UtcNow
-        SigintAt = if ($kind -eq 'ctrlc') { [DateTime]::UtcNow.AddMilliseconds($random.Next(500, 6000)) } else { $null }
+        # SIGINT a random 0-4 s after the module is imported (the migrations take about 2 s, plus the connection).
+        SigintDelay = if ($kind -eq 'ctrlc') { $random.Next(0, 4000) } else { $null }
+        SigintAt = $null
         Sigint   = $false
     }
 }
@@ -333,6 +336,10 @@ try {
                 }
 
                 continue
+            }
+
+            if ($null -ne $run.SigintDelay -and $null -eq $run.SigintAt -and (Test-Path (Join-Path $run.Folder 'imported'))) {
+                $run.SigintAt = [DateTime]::UtcNow.AddMilliseconds($run.SigintDelay)
             }
 
             if ($run.SigintAt -and -not $run.Sigint -and -not $run.Process.HasExited -and [DateTime]::UtcNow -ge $run.SigintAt) {
