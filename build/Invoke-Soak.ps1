@@ -265,7 +265,9 @@ function Test-Cycle($Run, $Slot) {
         if ($exit -eq 0 -and $Run.Sigint -and $objects.Count -notin 0..8) { $problems += "$($objects.Count) results" }
         if ($output -match 'UnexpectedError') { $problems += 'an UnexpectedError' }
         $applied = @(Get-Applied $Slot.Db 'slow_history')
-        $failed = [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT CASE WHEN to_regclass('slow_history') IS NULL THEN 0 ELSE (SELECT count(*) FROM slow_history WHERE state <> 'applied') END")
+        $failed = if ([SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT to_regclass('slow_history') IS NULL")) { 0 } else {
+            [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT count(*) FROM slow_history WHERE state <> 'applied'")
+        }
         $tables = @([SharedMigrations.Testing.Sql]::Column($Slot.Db, "SELECT substr(relname, 7)::int FROM pg_class WHERE relname ~ '^slow_s[0-9]+$' AND relkind = 'r' ORDER BY 1"))
         $locks = [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
         $prefix = @(if ($applied.Count) { 1..$applied.Count })
