@@ -22,6 +22,13 @@
                trips counted. Writes out/bench/performance.md and the generated section of docs/performance.md
                (10-15 minutes on two cores). With -Smoke: tiny sizes, one iteration each, docs/ untouched (what CI
                runs, about a minute after the build). Not part of Test: it is not a timed test.
+      Soak     Build, start a throwaway PostgreSQL, then run fresh `pwsh -NoProfile -NonInteractive -File` processes one
+               after another (-Parallel at a time): Invoke-MigrationUp, Undo-Migration (DOWNs that succeed and DOWNs that
+               fail), Get-MigrationStatus, fleet runs of parallel services and Ctrl+C (SIGINT) at random moments, each
+               cycle's exit code and output checked (build/Invoke-Soak.ps1). Unexpected cycles are kept in out/soak/cycles/
+               with their output and, for a crash, a dump; the summary by kind is out/soak/summary.md. -Cycles, -Minutes (a
+               time budget), -Parallel, -Seed, -Flavor (ReadyToRun, IL or Both), -Overwrite (the experiment of
+               docs/reliability.md: module files rewritten under the running cycles). Not part of Test.
       Clean    Remove out/ and the build output.
 
 .EXAMPLE
@@ -34,7 +41,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -44,7 +51,19 @@ param(
     [string[]] $Tag,
 
     # Bench: tiny sizes and one iteration each, to prove the benchmark still runs (CI); docs/performance.md is not touched.
-    [switch] $Smoke
+    [switch] $Smoke,
+
+    # Soak: how many fresh-process cycles (and a time budget in minutes, 0 for none), how many at a time, the random seed (0: a new one), which build of the module.
+    [int] $Cycles = 1000,
+    [double] $Minutes = 0,
+    [int] $Parallel = 2,
+    [int] $Seed = 0,
+    [ValidateSet('ReadyToRun', 'IL', 'Both')]
+    [string] $Flavor = 'Both',
+
+    # Soak: rewrite the module's assemblies under the running cycles, in place or atomically (the issue 14 experiment).
+    [ValidateSet('None', 'InPlace', 'InPlaceNoTruncate', 'Atomic')]
+    [string] $Overwrite = 'None'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -74,12 +93,49 @@ function Get-PackagesFolder {
     return ($line -replace '^global-packages:\s*', '').Trim()
 }
 
+<#
+ Builds the module in a staging folder and only then swaps it into out/SharedMigrations/<version> by renaming folders.
+ A file of the module is never written over in place: a pwsh that has the module imported (a test, a soak, a script in
+ another terminal) has its assemblies memory-mapped, and rewriting a mapped file changes the pages under it, which is what
+ killed processes with "COMException (0x80131130): Unable to get nested type properties", SIGBUS and "Bad IL format"
+ (issue 14, docs/reliability.md). A rename leaves the old files, whole, to the processes that still use them.
+#>
 function Invoke-Build {
     # Layout (indentation, spaces, braces, final newlines) as .editorconfig says: a file-based check, no restore, offline.
     # The code-style rules (naming, usings, namespaces) are checked by the compiler (EnforceCodeStyleInBuild).
     Write-Step 'Checking the code layout (dotnet format whitespace --verify-no-changes)'
     Invoke-Native dotnet format whitespace $Root --folder --verify-no-changes --exclude (Join-Path $Root 'out')
 
+    $final = $ModuleRoot
+    $stage = Join-Path $Root "out/obj/stage/$Version"
+    $script:ModuleRoot = $stage
+    $script:ModuleManifest = Join-Path $stage 'SharedMigrations.psd1'
+    try {
+        Build-Module
+    }
+    finally {
+        $script:ModuleRoot = $final
+        $script:ModuleManifest = Join-Path $final 'SharedMigrations.psd1'
+    }
+
+    Publish-StagedModule -Stage $stage -Destination $final
+    Write-Step "Module ready: $ModuleManifest"
+}
+
+# Moves the staged module into place by renames only: the old folder (if any) aside first, then the new one in, then the old one deleted.
+function Publish-StagedModule([string] $Stage, [string] $Destination) {
+    New-Item -ItemType Directory -Path (Split-Path $Destination) -Force | Out-Null
+    $retired = Join-Path $Root ("out/obj/retired-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    if (Test-Path $Destination) {
+        [IO.Directory]::Move($Destination, $retired)
+    }
+
+    [IO.Directory]::Move($Stage, $Destination)
+    # Unlinking is safe: a process that mapped a retired file keeps it until it exits.
+    Remove-Item $retired -Recurse -Force -ErrorAction Ignore
+}
+
+function Build-Module {
     Write-Step "Building SharedMigrations $Version ($Configuration)"
     Invoke-Native dotnet build (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet '-clp:NoSummary'
 
@@ -180,10 +236,15 @@ function Invoke-ReadyToRun {
 
     foreach ($assembly in $assemblies) {
         $relative = [IO.Path]::GetRelativePath($ModuleRoot, $assembly.FullName)
-        $output = & $crossgen (Join-Path $il $relative) -o $assembly.FullName @referenceArguments --targetos:linux --targetarch:x64 -O 2>&1
-        if ($LASTEXITCODE -ne 0) {
+        # Written to a new file, then renamed over the IL one: never rewritten in place (see Invoke-Build).
+        $compiled = "$($assembly.FullName).r2r"
+        $output = & $crossgen (Join-Path $il $relative) -o $compiled @referenceArguments --targetos:linux --targetarch:x64 -O 2>&1
+        if ($LASTEXITCODE -eq 0) {
+            Move-Item $compiled $assembly.FullName -Force
+        }
+        else {
             # Keep the IL build: slower to start, same behaviour.
-            Copy-Item (Join-Path $il $relative) $assembly.FullName -Force
+            Remove-Item $compiled -Force -ErrorAction Ignore
             Write-Warning "ReadyToRun compilation of $relative failed; it stays IL. $($output | Select-Object -Last 3)"
         }
     }
@@ -222,7 +283,7 @@ function Test-ModuleLayout {
         }
     }
 
-    Write-Step "Module ready: $ModuleManifest"
+    Write-Step "Module layout checked: $ModuleManifest"
 }
 
 function Restore-TestTools {
@@ -411,6 +472,22 @@ function Test-GalleryManifest {
     }
 }
 
+function Invoke-Soak {
+    Invoke-Build
+    $database = Start-TestDatabase
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-Soak.ps1') `
+            -ModuleManifest $ModuleManifest -AdminConnectionString $database.ConnectionString `
+            -FixturePath (Join-Path $Root "tests/TestDatabase/bin/$Configuration/net10.0/SharedMigrations.TestDatabase.dll") `
+            -OutPath (Join-Path $Root 'out/soak') -IlPath (Join-Path $Root 'out/obj/il') `
+            -Cycles $Cycles -Minutes $Minutes -Parallel $Parallel -Seed $Seed -Flavor $Flavor -Overwrite $Overwrite `
+            -Pwsh (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh'))
+    }
+    finally {
+        Stop-TestDatabase $database
+    }
+}
+
 function Invoke-Clean {
     Remove-Item (Join-Path $Root 'out') -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet clean (Join-Path $Root 'SharedMigrations.sln') -c $Configuration --nologo -v quiet
@@ -423,6 +500,7 @@ foreach ($name in $Task) {
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Soak' { Invoke-Soak }
         'Clean' { Invoke-Clean }
     }
 }

@@ -10,3 +10,5 @@ global using SharedMigrations.Core.Loading;
 global using SharedMigrations.Core.Model;
 global using SharedMigrations.Core.Parsing;
 global using SharedMigrations.Core.Planning;
+global using SharedMigrations.Core.Schema;
+global using SharedMigrations.Core.Diagnostics;

@@ -24,9 +24,10 @@ public sealed class GetMigrationHistoryCommand : DatabaseCommandBase
                     var rows = events.Select(e => OutputMapper.ToEvent(e, engine.ServiceName, folder)).ToArray();
                     bridge.Post(() => WriteObject(rows, enumerateCollection: true));
                 }
-                catch (MigrationException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    bridge.Post(() => WriteMigrationError(ex, folder));
+                    var error = UnexpectedErrorException.From(engine!.ServiceName, ex);
+                    bridge.Post(() => WriteMigrationError(error, folder));
                 }
             }
         });

@@ -37,9 +37,10 @@ public sealed class RepairMigrationHistoryCommand : DatabaseCommandBase
                     var rows = events.Select(e => OutputMapper.ToEvent(e, engine.ServiceName, folder)).ToArray();
                     bridge.Post(() => WriteObject(rows, enumerateCollection: true));
                 }
-                catch (MigrationException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    bridge.Post(() => WriteMigrationError(ex, folder));
+                    var error = UnexpectedErrorException.From(engine!.ServiceName, ex);
+                    bridge.Post(() => WriteMigrationError(error, folder));
                 }
             }
         });

@@ -40,23 +40,30 @@ internal sealed class CmdletObserver : MigrationObserver
         _bridge.Post(() => _cmdlet.WriteWarning(
             $"{service}: another run holds the migration lock of this database ({holder?.ToString() ?? "the holder just left"}); waiting for it (migration.lock_wait)."));
 
-    public override void OnStepStarting(PlannedStep step, int index, int count) =>
+    public override void OnStepStarting(PlannedStep step, int index, int count)
+    {
+        Core.Diagnostics.FaultInjection.At(Core.Diagnostics.FaultPoint.Observer, step.Service);
         _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.Model.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
         {
             PercentComplete = count == 0 ? 0 : Math.Min(100, index * 100 / count),
             ParentActivityId = _parentActivityId,
         }));
+    }
 
     public override void OnStepCompleted(Core.Model.MigrationResult result, int index, int count)
     {
         var output = OutputMapper.ToResult(result, _servicePath);
-        _bridge.Post(() =>
-        {
-            _cmdlet.WriteObject(output);
-            if (index + 1 == count || !result.Succeeded)
+        _bridge.Post(
+            () =>
             {
-                _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentActivityId });
-            }
-        });
+                Core.Diagnostics.FaultInjection.At(Core.Diagnostics.FaultPoint.Posted, result.Service);
+                _cmdlet.WriteObject(output);
+                if (index + 1 == count || !result.Succeeded)
+                {
+                    var done = new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentActivityId };
+                    _cmdlet.WriteProgress(done);
+                }
+            },
+            result.Service);
     }
 }

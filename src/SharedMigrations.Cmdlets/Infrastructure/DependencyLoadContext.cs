@@ -28,8 +28,26 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         }
     }
 
+    // Loads run on whichever thread first needs an assembly, pool threads included, several at once: one at a time here,
+    // so that two first uses of the same assembly cannot race to load it twice.
     protected override Assembly? Load(AssemblyName assemblyName)
     {
+        lock (Gate)
+        {
+            return LoadOnce(assemblyName);
+        }
+    }
+
+    private Assembly? LoadOnce(AssemblyName assemblyName)
+    {
+        foreach (var loaded in Assemblies)
+        {
+            if (string.Equals(loaded.GetName().Name, assemblyName.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return loaded;
+            }
+        }
+
         var candidate = Path.Combine(_directory, assemblyName.Name + ".dll");
         if (!File.Exists(candidate))
         {

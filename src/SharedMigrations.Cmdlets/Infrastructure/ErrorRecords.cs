@@ -32,6 +32,8 @@ internal static class ErrorRecords
         MigrationErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         MigrationErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
         MigrationErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+        MigrationErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        MigrationErrorKind.OperationStopped => ErrorCategory.OperationStopped,
         _ => ErrorCategory.NotSpecified,
     };
 }

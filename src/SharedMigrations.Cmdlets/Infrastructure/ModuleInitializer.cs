@@ -30,7 +30,15 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         if (Volatile.Read(ref _engineLoaded) == 1)
         {
-            CloseConnections();
+            try
+            {
+                CloseConnections();
+            }
+            catch (Exception ex)
+            {
+                // Remove-Module must not fail on a connection that cannot be closed cleanly; the server closes it anyway.
+                System.Diagnostics.Trace.TraceWarning($"SharedMigrations: closing pooled connections on Remove-Module failed: {ex.Message}");
+            }
         }
     }
 

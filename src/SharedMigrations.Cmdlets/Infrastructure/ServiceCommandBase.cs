@@ -140,7 +140,7 @@ public abstract class ServiceCommandBase : PSCmdlet
     /// <summary>Runs engine work on a worker thread while this (pipeline) thread writes what it produces; Ctrl+C cancels it.</summary>
     internal void RunOnWorker(Func<PipelineBridge, CancellationToken, Task> work)
     {
-        using var bridge = new PipelineBridge();
+        using var bridge = new PipelineBridge(WriteUnexpectedError);
         _bridge = bridge;
         try
         {
@@ -154,6 +154,16 @@ public abstract class ServiceCommandBase : PSCmdlet
         {
             _bridge = null;
         }
+    }
+
+    /// <summary>
+    /// Writes a failure that no engine code raised on purpose (caught on a worker, in a continuation or in a posted action) as
+    /// an UnexpectedError record naming the service (the one given, else the only one of the run), with the exception inside.
+    /// </summary>
+    internal void WriteUnexpectedError(Exception exception, string? service)
+    {
+        var name = service ?? (_folders.Count == 1 ? System.IO.Path.GetFileName(_folders[0]) : null);
+        WriteMigrationError(UnexpectedErrorException.From(name, exception), (object?)service ?? (_folders.Count == 1 ? _folders[0] : _folders.ToArray()));
     }
 
     /// <summary>ShouldProcess from a worker: asked on the pipeline thread.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Diagnostics;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Loading;
 using SharedMigrations.Core.Model;
@@ -79,6 +80,7 @@ public sealed class MigrationFleet
 
                 using var place = await ThrottlePlace.TakeAsync(places, cancellationToken).ConfigureAwait(false);
                 observer.OnServiceStarted(member.Engine);
+                FaultInjection.At(FaultPoint.Worker, member.Name);
                 recorder = new ProgressObserver(observer.ForService(member.Engine), mine, member.Name, MigrationDirection.Up);
                 var result = await member.Engine.RunMigrationsAsync(
                     new UpOptions
@@ -102,6 +104,7 @@ public sealed class MigrationFleet
                         },
                     },
                     cancellationToken).ConfigureAwait(false);
+                FaultInjection.At(FaultPoint.Continuation, member.Name);
                 mine.Advance(result.ToVersion);
                 outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Succeeded, Result = result };
             }
@@ -115,11 +118,22 @@ public sealed class MigrationFleet
                     Error = ex,
                 };
             }
-            catch
+            catch (OperationCanceledException)
             {
-                // Cancellation or a failure outside the engine (a prompt that cannot be shown): the services waiting on this one must not wait forever.
+                // Cancellation (Ctrl+C, or the pipeline stopped): the services waiting on this one must not wait forever.
                 mine.Finish(false);
                 throw;
+            }
+            catch (Exception ex)
+            {
+                // Anything else (a defect, a prompt that cannot be shown, the runtime failing) fails this service only, named.
+                outcome = new FleetServiceOutcome
+                {
+                    Service = member.Engine,
+                    State = FleetServiceState.Failed,
+                    Result = recorder?.Partial(),
+                    Error = new UnexpectedErrorException(member.Name, ex),
+                };
             }
 
             outcomes[member] = outcome;
@@ -207,6 +221,7 @@ public sealed class MigrationFleet
 
                 using var place = await ThrottlePlace.TakeAsync(places, cancellationToken).ConfigureAwait(false);
                 observer.OnServiceStarted(member.Engine);
+                FaultInjection.At(FaultPoint.Worker, member.Name);
                 var dependants = options.Force ? null : FindDependants(member, graph);
                 if (dependants is not null)
                 {
@@ -240,16 +255,23 @@ public sealed class MigrationFleet
                         Observer = recorder,
                     },
                     cancellationToken).ConfigureAwait(false);
+                FaultInjection.At(FaultPoint.Continuation, member.Name);
                 outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Succeeded, Result = result };
             }
             catch (MigrationException ex)
             {
                 outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Result = recorder?.Partial(), Error = ex };
             }
-            catch
+            catch (OperationCanceledException)
             {
                 done[member].TrySetResult();
                 throw;
+            }
+            catch (Exception ex)
+            {
+                // A defect or the runtime failing: this service fails, named; the others go on.
+                var error = new UnexpectedErrorException(member.Name, ex);
+                outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Result = recorder?.Partial(), Error = error };
             }
 
             outcomes[member] = outcome;
@@ -282,15 +304,18 @@ public sealed class MigrationFleet
                 var serviceObserver = observer?.ForService(service);
                 try
                 {
+                    FaultInjection.At(FaultPoint.Worker, service.ServiceName);
                     var report = summary
                         ? await service.GetSummaryAsync(serviceObserver, token).ConfigureAwait(false)
                         : await service.GetStatusAsync(serviceObserver, token).ConfigureAwait(false);
+                    FaultInjection.At(FaultPoint.Continuation, service.ServiceName);
                     onReport(service, report);
                     observer?.OnServiceFinished(new FleetServiceOutcome { Service = service, State = FleetServiceState.Succeeded });
                 }
-                catch (MigrationException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    onError(service, ex);
+                    // An engine error keeps its id; anything else is this service's UnexpectedError, and the other services go on.
+                    onError(service, UnexpectedErrorException.From(service.ServiceName, ex));
                     observer?.OnServiceFinished(new FleetServiceOutcome { Service = service, State = FleetServiceState.Failed });
                 }
             });

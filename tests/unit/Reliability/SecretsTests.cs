@@ -153,6 +153,14 @@ public class SecretsTests(ITestOutputHelper output)
             second.Config($"service:\n  depends_on: [first]\n{config}");
             await Expect(() => Task.Run(() => new MigrationFleet([Open(folder: first), Open(folder: second)]).Validate()));
 
+            // A defect on a worker (an observer that throws): the service fails with UnexpectedError; nothing escapes the run.
+            using var faulty = new ServiceFolder("faulty");
+            faulty.Config(config + "  table_name: faulty_history\n");
+            faulty.Add("001_a.sql", "SELECT 1;");
+            var defect = new RecordingObserver { OnStart = _ => throw new InvalidOperationException("a defect in an observer") };
+            var faultyRun = await new MigrationFleet([Open(folder: faulty)]).UpAsync(new FleetUpOptions { Observer = new FixedFleetObserver(defect) });
+            exceptions.Add(Assert.IsType<UnexpectedErrorException>(faultyRun.Services[0].Error));
+
             // A run cancelled in the middle.
             root.Add("005_slow.sql", "SELECT pg_sleep(30);");
             using var cancel = new CancellationTokenSource();
