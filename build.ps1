@@ -17,7 +17,8 @@
       Demo     Build, start a throwaway PostgreSQL, create the example services' roles and databases, migrate them all,
                show the status, roll one service back one step, show the status again, clean up.
       Bench    Build, then measure the engine, the module in a warm session and the whole pwsh process beside psql -f,
-               DbUp and Evolve on one throwaway PostgreSQL (data directory on /dev/shm where there is one): apply 200
+               sql-migrate, dbmate (whole processes; installed into out/bench-tools / with apt-get when missing), DbUp
+               and Evolve (in-process and as fresh processes) on one throwaway PostgreSQL (data directory on /dev/shm where there is one): apply 200
                and 1,000 migrations, no-op up, status, Import-Module, 10,000 files, a fleet of 50 services; with round
                trips counted. Writes out/bench/performance.md and the generated section of docs/performance.md
                (10-15 minutes on two cores). With -Smoke: tiny sizes, one iteration each, docs/ untouched (what CI
@@ -401,6 +402,7 @@ function Invoke-Benchmark([switch] $Smoke) {
     # The pwsh running this build (its own launcher, not `dotnet pwsh`, whose tool lookup would be timed too).
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     if (Test-Path $pwsh) { $arguments += @('--pwsh', $pwsh) }
+    $arguments += Get-BenchPeers -Install:(-not $Smoke)
     if ($Smoke) {
         Write-Step 'Benchmark, smoke run (tiny sizes; the figures mean nothing)'
         $arguments += @('--smoke', '--report', (Join-Path $Root 'out/bench/performance-smoke.md'))
@@ -411,6 +413,30 @@ function Invoke-Benchmark([switch] $Smoke) {
     }
 
     Invoke-Native dotnet $harness @arguments
+}
+
+# The Go peers measured beside us as whole processes: sql-migrate (Debian package) and dbmate (npm package that ships
+# its binary). A full run installs what is missing (dbmate into out/bench-tools with npm; sql-migrate with apt-get when
+# running as root); the smoke run only uses what is there. A peer that is not there is reported as not run, with why.
+function Get-BenchPeers([switch] $Install) {
+    $arguments = @()
+    $tools = Join-Path $Root 'out/bench-tools'
+    $dbmate = Join-Path $tools 'node_modules/.bin/dbmate'
+    if (-not (Test-Path $dbmate) -and -not (Get-Command dbmate -ErrorAction Ignore) -and $Install -and (Get-Command npm -ErrorAction Ignore)) {
+        Write-Step 'Installing the peer dbmate 2.36.0 into out/bench-tools (npm; the benchmark only)'
+        New-Item -ItemType Directory -Force $tools | Out-Null
+        & npm install --prefix $tools --no-audit --no-fund --silent 'dbmate@2.36.0' 2>&1 | Write-Host
+    }
+    if (Test-Path $dbmate) { $arguments += @('--dbmate', $dbmate) }
+
+    if (-not (Get-Command sql-migrate -ErrorAction Ignore) -and $Install -and $IsLinux -and (Get-Command apt-get -ErrorAction Ignore) -and
+        ((& id -u) -eq '0')) {
+        Write-Step 'Installing the peer sql-migrate (apt-get; the benchmark only)'
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -qq sql-migrate 2>&1 | Write-Host
+    }
+
+    return $arguments
 }
 
 function Invoke-Package {

@@ -93,10 +93,23 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
             .EnsureSuccess("psql -c \"SELECT 1\"");
 
     /// <summary>A shell loop over services: one tool process per service, one at a time or several in parallel (xargs -P).</summary>
-    public async Task<ProcessOutcome> ShellLoopAsync(string targetsFile, int parallel, string psqlArguments, int? port = null)
+    public Task<ProcessOutcome> ShellLoopAsync(string targetsFile, int parallel, string psqlArguments, int? port = null) =>
+        ShellLoopCommandAsync(targetsFile, parallel, $"\"$PSQL_BIN\" -X -q -w -v ON_ERROR_STOP=1 -d \"$1\" {psqlArguments} >/dev/null", port, new());
+
+    /// <summary>sql-migrate looped in the shell over the services of a targets file (<c>up</c> or <c>status</c>).</summary>
+    public Task<ProcessOutcome> SqlMigrateLoopAsync(string targetsFile, int parallel, string operation, Corpus corpus, int? port = null) =>
+        ShellLoopCommandAsync(targetsFile, parallel, $"SM_DB=\"$1\" \"$SM_BIN\" {operation} -config=\"$SM_CONFIG\" -env=bench >/dev/null", port,
+            new() { ["SM_BIN"] = tools.SqlMigrate, ["SM_CONFIG"] = corpus.SqlMigrateConfig });
+
+    /// <summary>dbmate looped in the shell over the services of a targets file (<c>up</c> or <c>status</c>).</summary>
+    public Task<ProcessOutcome> DbmateLoopAsync(string targetsFile, int parallel, string operation, Corpus corpus, int? port = null) =>
+        ShellLoopCommandAsync(targetsFile, parallel,
+            $"\"$DBMATE_BIN\" --url \"postgres:///$1?sslmode=disable\" --migrations-dir \"$DBMATE_DIR\" --no-dump-schema {operation} >/dev/null", port,
+            new() { ["DBMATE_BIN"] = tools.Dbmate, ["DBMATE_DIR"] = corpus.DbmateScripts });
+
+    private async Task<ProcessOutcome> ShellLoopCommandAsync(string targetsFile, int parallel, string each, int? port, Dictionary<string, string?> variables)
     {
         // targets: one "database<TAB>file" line per service; in the command $1 is the database and $2 the file.
-        var each = $"\"$PSQL_BIN\" -X -q -w -v ON_ERROR_STOP=1 -d \"$1\" {psqlArguments} >/dev/null";
         var script = parallel <= 1
             ? $"while IFS=$'\\t' read -r db file; do set -- \"$db\" \"$file\"; {each} || exit 1; done < \"$TARGETS\""
             : $"tr '\\t' '\\n' < \"$TARGETS\" | xargs -P {parallel} -n 2 sh -c '{each}' sh";
@@ -105,8 +118,75 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
             ["PSQL_BIN"] = tools.Psql,
             ["TARGETS"] = targetsFile,
         };
+        foreach (var (name, value) in variables)
+        {
+            environment[name] = value;
+        }
+
         return (await ProcessRunner.RunAsync("bash", ["-c", script], environment).ConfigureAwait(false)).EnsureSuccess($"shell loop ({parallel} at a time)");
     }
+
+    // ---- the peers as whole processes, as a CI step runs them ----
+
+    public bool HasSqlMigrate => tools.SqlMigrate is not null;
+
+    public bool HasDbmate => tools.Dbmate is not null;
+
+    public string? SqlMigrateMissing => tools.SqlMigrateMissing;
+
+    public string? DbmateMissing => tools.DbmateMissing;
+
+    /// <summary><c>sql-migrate up|status</c> in a fresh process on one database (the server from the PG* variables).</summary>
+    public async Task<ProcessOutcome> SqlMigrateAsync(string operation, string databaseName, Corpus corpus, int? port = null)
+    {
+        var environment = new Dictionary<string, string?>(database.ChildEnvironment(port)) { ["SM_DB"] = databaseName };
+        return (await ProcessRunner.RunAsync(tools.SqlMigrate!, [operation, $"-config={corpus.SqlMigrateConfig}", "-env=bench"], environment)
+            .ConfigureAwait(false)).EnsureSuccess($"sql-migrate {operation}");
+    }
+
+    /// <summary><c>dbmate up|status</c> in a fresh process on one database, without its schema dump (pg_dump).</summary>
+    public async Task<ProcessOutcome> DbmateAsync(string operation, string databaseName, Corpus corpus, int? port = null) =>
+        (await ProcessRunner.RunAsync(
+            tools.Dbmate!,
+            ["--url", $"postgres:///{databaseName}?sslmode=disable", "--migrations-dir", corpus.DbmateScripts, "--no-dump-schema", operation],
+            database.ChildEnvironment(port)).ConfigureAwait(false)).EnsureSuccess($"dbmate {operation}");
+
+    /// <summary>
+    /// DbUp or Evolve in a fresh dotnet process (this program with --peer): the library's whole-process cost, as a
+    /// console tool built on it pays in a CI step. Reports [ms from Main to the end, scripts].
+    /// </summary>
+    public async Task<ProcessOutcome> PeerProcessAsync(string peer, string operation, string databaseName, Corpus corpus, int? port = null)
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var self = System.Reflection.Assembly.GetEntryAssembly()!.Location;
+        var scripts = peer == "dbup" ? corpus.DbUpScripts : corpus.EvolveScripts;
+        string[] tail = ["--peer", peer, operation, databaseName, scripts];
+        var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? new[] { self }.Concat(tail).ToArray() : tail;
+        return (await ProcessRunner.RunAsync(host, arguments, database.ChildEnvironment(port)).ConfigureAwait(false))
+            .EnsureSuccess($"--peer {peer} {operation}");
+    }
+
+    /// <summary>The child side of <see cref="PeerProcessAsync"/>: the connection from the PG* variables of its environment.</summary>
+    public static int RunPeer(string peer, string operation, string databaseName, string scripts)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = Environment.GetEnvironmentVariable("PGHOST"),
+            Port = int.Parse(Environment.GetEnvironmentVariable("PGPORT") ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
+            Username = Environment.GetEnvironmentVariable("PGUSER"),
+            Password = Environment.GetEnvironmentVariable("PGPASSWORD"),
+            Database = databaseName,
+            SslMode = SslMode.Disable,
+        }.ConnectionString;
+        return (peer, operation) switch
+        {
+            ("dbup", "up") => DbUpUp(connectionString, scripts),
+            ("dbup", _) => DbUpStatus(connectionString, scripts),
+            ("evolve", "up") => EvolveUp(connectionString, scripts),
+            _ => EvolveStatus(connectionString, scripts),
+        };
+    }
+
 
     // ---- the peers, as libraries from NuGet on the same SQL ----
 

@@ -6,7 +6,8 @@ namespace SharedMigrations.Benchmarks;
 /// <summary>
 /// The generated migrations of the issue — each: a table, an index, a 10-row insert — written once in every tool's
 /// layout, with the same SQL: our service folder (UP and DOWN sections), DbUp's scripts and Evolve's V1__ files (the UP
-/// alone), and all.sql (every UP in one file, for psql -f).
+/// alone), sql-migrate's and dbmate's files (their own UP/DOWN markers, the same SQL), and all.sql (every UP in one
+/// file, for psql -f).
 /// </summary>
 public sealed class Corpus
 {
@@ -29,6 +30,15 @@ public sealed class Corpus
 
     public string AllSql => Path.Combine(Root, "all.sql");
 
+    /// <summary>sql-migrate: <c>-- +migrate Up</c> / <c>-- +migrate Down</c>.</summary>
+    public string SqlMigrateScripts => Path.Combine(Root, "sqlmigrate");
+
+    /// <summary>sql-migrate's config: one environment <c>bench</c> whose database is <c>$SM_DB</c> (the server from the PG* variables).</summary>
+    public string SqlMigrateConfig => Path.Combine(Root, "dbconfig.yml");
+
+    /// <summary>dbmate: <c>-- migrate:up</c> / <c>-- migrate:down</c>.</summary>
+    public string DbmateScripts => Path.Combine(Root, "dbmate");
+
     public static Corpus Write(string root, int count, bool peers = true)
     {
         var corpus = new Corpus(root, count);
@@ -37,6 +47,10 @@ public sealed class Corpus
         {
             Directory.CreateDirectory(corpus.DbUpScripts);
             Directory.CreateDirectory(corpus.EvolveScripts);
+            Directory.CreateDirectory(corpus.SqlMigrateScripts);
+            Directory.CreateDirectory(corpus.DbmateScripts);
+            File.WriteAllText(corpus.SqlMigrateConfig,
+                $"bench:\n  dialect: postgres\n  datasource: dbname=${{SM_DB}}\n  dir: {corpus.SqlMigrateScripts}\n  table: gorp_migrations\n");
         }
 
         var width = Math.Max(4, count.ToString(CultureInfo.InvariantCulture).Length);
@@ -53,6 +67,10 @@ public sealed class Corpus
             {
                 File.WriteAllText(Path.Combine(corpus.DbUpScripts, $"{number}_{name}.sql"), up);
                 File.WriteAllText(Path.Combine(corpus.EvolveScripts, $"V{i}__{name}.sql"), up);
+                File.WriteAllText(Path.Combine(corpus.SqlMigrateScripts, $"{number}_{name}.sql"),
+                    $"-- +migrate Up\n{up}\n-- +migrate Down\nDROP TABLE IF EXISTS {table};\n");
+                File.WriteAllText(Path.Combine(corpus.DbmateScripts, $"{number}_{name}.sql"),
+                    $"-- migrate:up\n{up}\n-- migrate:down\nDROP TABLE IF EXISTS {table};\n");
                 all.Append(up);
             }
         }

@@ -1,4 +1,4 @@
-// build.ps1 Bench: SharedMigrations beside psql, DbUp and Evolve on the same throwaway PostgreSQL, in one run.
+// build.ps1 Bench: SharedMigrations beside psql, sql-migrate, dbmate, DbUp and Evolve on the same throwaway PostgreSQL, in one run.
 // See docs/performance.md for what is measured and how to read it.
 using System.Diagnostics;
 using SharedMigrations.Benchmarks;
@@ -13,12 +13,22 @@ if (args is ["--cold", var operation, var coldFolder])
     return 0;
 }
 
+if (args is ["--peer", var peer, var peerOperation, var peerDatabase, var peerScripts])
+{
+    // DbUp or Evolve in this fresh process (see Contenders.PeerProcessAsync).
+    var peerWatch = Stopwatch.StartNew();
+    var scripts = Contenders.RunPeer(peer, peerOperation, peerDatabase, peerScripts);
+    Console.WriteLine(FormattableString.Invariant($"@@BENCH\t{peerWatch.Elapsed.TotalMilliseconds}\t{scripts}"));
+    return 0;
+}
+
 var options = Options.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("""
         usage: SharedMigrations.Benchmarks --module <SharedMigrations.psd1> [--smoke] [--report <file.md>] [--docs <docs/performance.md>]
                                            [--work <folder>] [--pwsh <pwsh>] [--psql <psql>] [--only startup,connect,w1,w2,w4,files,fleet]
+                                           [--sql-migrate <path>] [--dbmate <path>]
           --smoke   tiny sizes, one iteration each (CI): proves the harness runs; the figures mean nothing
           --report  where the Markdown of the run goes (always written)
           --docs    the document whose generated section is replaced (full runs only)
@@ -51,7 +61,9 @@ Console.WriteLine($"SharedMigrations benchmark ({sizes.Name} sizes); work folder
 await using var database = await BenchDatabase.StartAsync();
 Console.WriteLine($"PostgreSQL: {database.Source}");
 var serverVersion = await database.ScalarAsync<string>("SELECT current_setting('server_version_num')") ?? "150000";
-var tools = Tools.Find(options.Pwsh, options.Psql, int.Parse(serverVersion, System.Globalization.CultureInfo.InvariantCulture) / 10000);
+var tools = Tools.Find(options.Pwsh, options.Psql, int.Parse(serverVersion, System.Globalization.CultureInfo.InvariantCulture) / 10000,
+    options.SqlMigrate, options.Dbmate);
+Console.WriteLine($"Peers: sql-migrate {tools.SqlMigrate ?? "skipped: " + tools.SqlMigrateMissing}; dbmate {tools.Dbmate ?? "skipped: " + tools.DbmateMissing}");
 Environment.SetEnvironmentVariable(BenchDatabase.PasswordVariable, database.Password); // for the engine in this process
 
 var machine = await MachineInfo.ReadAsync(database, tools);
@@ -126,7 +138,7 @@ catch (IOException)
 {
 }
 
-var failed = workloads.Rows.Where(r => r.Error is not null).ToArray();
+var failed = workloads.Rows.Where(r => r.Error is not null && !r.Skipped).ToArray();
 if (failed.Length > 0)
 {
     Console.Error.WriteLine($"{failed.Length} contender(s) failed: {string.Join("; ", failed.Select(r => $"{r.Workload} / {r.Contender}: {r.Error}"))}");
@@ -137,11 +149,12 @@ Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0} s.");
 return 0;
 
 /// <summary>The command line.</summary>
-internal sealed record Options(string Module, bool Smoke, string? Report, string? Docs, string? Work, string? Pwsh, string? Psql, string[]? Only)
+internal sealed record Options(
+    string Module, bool Smoke, string? Report, string? Docs, string? Work, string? Pwsh, string? Psql, string[]? Only, string? SqlMigrate, string? Dbmate)
 {
     public static Options? Parse(string[] args)
     {
-        string? module = null, report = null, docs = null, work = null, pwsh = null, psql = null;
+        string? module = null, report = null, docs = null, work = null, pwsh = null, psql = null, sqlMigrate = null, dbmate = null;
         string[]? only = null;
         var smoke = false;
         for (var i = 0; i < args.Length; i++)
@@ -156,11 +169,13 @@ internal sealed record Options(string Module, bool Smoke, string? Report, string
                 case "--work": work = Path.GetFullPath(Next()); break;
                 case "--pwsh": pwsh = Next(); break;
                 case "--psql": psql = Next(); break;
+                case "--sql-migrate": sqlMigrate = Next(); break;
+                case "--dbmate": dbmate = Next(); break;
                 case "--only": only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: return null;
             }
         }
 
-        return module is null || !File.Exists(module) ? null : new Options(module, smoke, report, docs, work, pwsh, psql, only);
+        return module is null || !File.Exists(module) ? null : new Options(module, smoke, report, docs, work, pwsh, psql, only, sqlMigrate, dbmate);
     }
 }

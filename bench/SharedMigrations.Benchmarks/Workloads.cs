@@ -28,6 +28,16 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
 
     public Row? Import { get; private set; }
 
+    public Row? ImportEmpty { get; private set; }
+
+    public Row? NoOpProcess { get; private set; }
+
+    public Row? NoOpFirstCommand { get; private set; }
+
+    public Row? StatusProcess { get; private set; }
+
+    public Row? FleetStatusProcess { get; private set; }
+
     public Row? ApplyPsql { get; private set; }
 
     public Row? ApplyEngine { get; private set; }
@@ -68,6 +78,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         PwshStartup = AddRow(workload, "pwsh -NoProfile -Command exit (start-up alone)", RowKind.Part);
         Import = AddRow(workload, "Import-Module SharedMigrations in a fresh pwsh (measured inside)", RowKind.Ours, "whole process");
         var empty = AddRow(workload, "  import profile: Import-Module of an empty manifest module (PowerShell's own floor)", RowKind.Part, "whole process");
+        ImportEmpty = empty;
         var noFormat = AddRow(workload, "  import profile: Import-Module SharedMigrations without its format file", RowKind.Part, "whole process");
 
         // The profile's modules: an empty manifest, and a copy of ours without FormatsToProcess.
@@ -125,6 +136,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         var process = AddRow(workload, "pwsh -Command \"Import-Module …; Invoke-MigrationUp …\" (whole process)", RowKind.Ours, "after start-up");
         var dbup = AddRow(workload, "DbUp 6.1 + dbup-postgresql 7.0, in-process (library)", RowKind.Peer);
         var evolve = AddRow(workload, "Evolve 3.2, in-process (library)", RowKind.Peer);
+        var peers = PeerRows(workload, "up");
         if (main)
         {
             (ApplyPsql, ApplyEngine, ApplyModule, ApplyProcess, ApplyDbUp, ApplyEvolve) = (psql, engine, module, process, dbup, evolve);
@@ -165,11 +177,20 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
             }),
         };
 
-        if (main && Quote)
+        entries.AddRange(peers.Select(p => ApplyEntry(p.Row, corpus, prefix, null, async (db, port) =>
         {
-            foreach (var peer in QuotedPeers)
+            var outcome = await p.Run(db, corpus, port).ConfigureAwait(false);
+            return new Timing(Cpu: outcome.CpuMs);
+        }, sizes.ProcessIterations)));
+        if (main)
+        {
+            ApplyPeers = peers;
+            if (Quote)
             {
-                AddQuoted(workload, peer.Tool, peer.Apply);
+                foreach (var peer in QuotedPeers.Where(q => !Measured(q.Tool)))
+                {
+                    AddQuoted(workload, peer.Tool, peer.Apply);
+                }
             }
         }
 
@@ -195,6 +216,12 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         Contenders.DbUpUp(database.ConnectionString(dbupDb), corpus.DbUpScripts);
         var evolveDb = await database.CreateAsync("w2_evolve").ConfigureAwait(false);
         Contenders.EvolveUp(database.ConnectionString(evolveDb), corpus.EvolveScripts);
+        var peerDbs = new Dictionary<string, string>();
+        foreach (var peer in PeerRows(null, "up"))
+        {
+            peerDbs[peer.Key] = await database.CreateAsync("w2_" + peer.Key).ConfigureAwait(false);
+            await peer.Run(peerDbs[peer.Key], corpus, null).ConfigureAwait(false);
+        }
 
         // ---- W2: up with everything applied
         var noop = $"W2 up with nothing to do ({count} applied)";
@@ -217,6 +244,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         var processImport = AddRow(noop, "  whole process profile: Import-Module (inside)", RowKind.Part);
         var processCommand = AddRow(noop, "  whole process profile: Invoke-MigrationUp, first call in the process", RowKind.Part);
         var processStartup = AddRow(noop, "  whole process profile: the rest (pwsh start-up and exit)", RowKind.Part);
+        (NoOpProcess, NoOpFirstCommand) = (process, processCommand);
         var cold = AddRow(noop, "engine in a fresh dotnet process, no PowerShell (cold: JIT, Npgsql's first use, 2 connections)", RowKind.Part, "the call inside");
 
         var entries = new List<Entry>
@@ -297,9 +325,12 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
                 CountTrips = p => Warm(p, () => Task.FromResult(Contenders.EvolveUp(database.ConnectionString(evolveDb, p.Port), corpus.EvolveScripts))),
             },
         };
+        var noopPeers = PeerRows(noop, "up");
+        NoOpPeers = noopPeers;
+        entries.AddRange(noopPeers.Select(p => PeerEntry(p, peerDbs[p.Key], corpus)));
         if (Quote)
         {
-            foreach (var peer in QuotedPeers.Where(p => p.NoOp is not null))
+            foreach (var peer in QuotedPeers.Where(p => p.NoOp is not null && !Measured(p.Tool)))
             {
                 AddQuoted(noop, peer.Tool, peer.NoOp!.Value);
             }
@@ -315,7 +346,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         var statusDbUp = AddRow(status, "DbUp GetScriptsToExecute, in-process (library, warm)", RowKind.Peer);
         var statusEvolve = AddRow(status, "Evolve Info, in-process (library, warm)", RowKind.Peer);
         var statusLoad = AddRow(status, $"  engine profile: load + checksum {count} files", RowKind.Part);
-        (StatusEngine, StatusModule) = (statusEngine, statusModule);
+        (StatusEngine, StatusModule, StatusProcess) = (statusEngine, statusModule, statusProcess);
         var statusEntries = new List<Entry>
         {
             new()
@@ -380,9 +411,12 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
                 },
             },
         };
+        var statusPeers = PeerRows(status, "status");
+        StatusPeers = statusPeers;
+        statusEntries.AddRange(statusPeers.Select(p => PeerEntry(p, peerDbs[p.Key], corpus)));
         if (Quote)
         {
-            foreach (var peer in QuotedPeers.Where(p => p.Status is not null))
+            foreach (var peer in QuotedPeers.Where(p => p.Status is not null && !Measured(p.Tool)))
             {
                 AddQuoted(status, peer.Tool, peer.Status!.Value);
             }
@@ -390,7 +424,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
 
         await Runner.RunAsync(status, statusEntries, sizes.Warmup, sizes.NoOpIterations, proxy).ConfigureAwait(false);
 
-        foreach (var db in new[] { ours, dbupDb, evolveDb })
+        foreach (var db in new[] { ours, dbupDb, evolveDb }.Concat(peerDbs.Values))
         {
             await database.DropAsync(db).ConfigureAwait(false);
         }
@@ -699,12 +733,21 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
                 Teardown = CheckAndDropAsync,
             },
         };
+        FleetApplyPeers = LoopRows(apply, "up");
+        applyEntries.AddRange(FleetApplyPeers.Select(l => new Entry
+        {
+            Row = l.Row,
+            Setup = async () => await CreateAsync(string.Empty, "fleet").ConfigureAwait(false),
+            Run = async (state, _) =>
+            {
+                var outcome = await l.Run(Targets((string[])state!), corpus).ConfigureAwait(false);
+                return new Timing(Cpu: outcome.CpuMs);
+            },
+            Teardown = CheckAndDropAsync,
+        }));
         if (Quote)
         {
-            AddQuoted(apply, "sql-migrate looped in the shell, one at a time", 1810);
-            AddQuoted(apply, "sql-migrate looped in the shell, 4 in parallel", 1220);
-            AddQuoted(apply, "dbmate looped in the shell, one at a time", 2410);
-            AddQuoted(apply, "dbmate looped in the shell, 4 in parallel", 1560);
+            QuoteLoops(apply, 1810, 1220, 2410, 1560);
         }
 
         await Runner.RunAsync(apply, applyEntries, sizes.Warmup, sizes.FleetIterations, proxy).ConfigureAwait(false);
@@ -719,6 +762,14 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         var (_, first, _) = await tools.Session.InvokeAsync("fleet-up", appliedFleet).ConfigureAwait(false);
         Expect(services * migrations, first, "results");
         var appliedTargets = Targets(applied);
+        var peerTargets = new Dictionary<string, string>();
+        foreach (var loop in LoopRows(null, "up").Where(l => l.Parallel == 4))
+        {
+            var dbs = await CreateAsync(string.Empty, "fleet_" + loop.Key).ConfigureAwait(false);
+            peerTargets[loop.Key] = Targets(dbs);
+            await loop.Run(peerTargets[loop.Key], corpus).ConfigureAwait(false);
+            applied = [.. applied, .. dbs];
+        }
 
         var noop = $"Fleet: {services} services, everything applied: up with nothing to do";
         FleetNoOpModule = AddRow(noop, "Get-MigrationService | Invoke-MigrationUp, warm session (one call)", RowKind.Ours);
@@ -768,12 +819,11 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
                 },
             },
         };
+        FleetNoOpPeers = LoopRows(noop, "up");
+        noopEntries.AddRange(FleetNoOpPeers.Select(l => LoopEntry(l, peerTargets[l.Key], corpus)));
         if (Quote)
         {
-            AddQuoted(noop, "sql-migrate looped in the shell, one at a time", 880);
-            AddQuoted(noop, "sql-migrate looped in the shell, 4 in parallel", 520);
-            AddQuoted(noop, "dbmate looped in the shell, one at a time", 1290);
-            AddQuoted(noop, "dbmate looped in the shell, 4 in parallel", 790);
+            QuoteLoops(noop, 880, 520, 1290, 790);
         }
 
         await Runner.RunAsync(noop, noopEntries, sizes.Warmup, sizes.FleetIterations, proxy).ConfigureAwait(false);
@@ -781,6 +831,7 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
         var status = $"Fleet: {services} services, everything applied: status (-Summary)";
         var statusModule = AddRow(status, "Get-MigrationService | Get-MigrationStatus -Summary, warm session (one call)", RowKind.Ours);
         var statusProcess = AddRow(status, "pwsh -Command \"Import-Module …; Get-MigrationService … | Get-MigrationStatus -Summary\" (whole process)", RowKind.Ours, "after start-up");
+        FleetStatusProcess = statusProcess;
         var statusEntries = new List<Entry>
         {
             new()
@@ -805,11 +856,136 @@ public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes si
                 },
             },
         };
+        FleetStatusPeers = LoopRows(status, "status");
+        statusEntries.AddRange(FleetStatusPeers.Select(l => LoopEntry(l, peerTargets[l.Key], corpus)));
         await Runner.RunAsync(status, statusEntries, sizes.Warmup, sizes.FleetIterations, proxy).ConfigureAwait(false);
 
         foreach (var db in applied)
         {
             await database.DropAsync(db).ConfigureAwait(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ the peers as whole processes
+
+    /// <summary>A peer tool run as a whole process on one database: sql-migrate, dbmate, DbUp or Evolve (the last two in a fresh dotnet process).</summary>
+    public sealed record PeerRow(string Key, Row Row, Func<string, Corpus, int?, Task<ProcessOutcome>> Run);
+
+    /// <summary>A peer looped in the shell over a fleet, one process per service, one at a time or 4 in parallel.</summary>
+    public sealed record LoopRow(string Key, int Parallel, Row Row, Func<string, Corpus, Task<ProcessOutcome>> Run);
+
+    public IReadOnlyList<PeerRow> ApplyPeers { get; private set; } = [];
+
+    public IReadOnlyList<PeerRow> NoOpPeers { get; private set; } = [];
+
+    public IReadOnlyList<PeerRow> StatusPeers { get; private set; } = [];
+
+    public IReadOnlyList<LoopRow> FleetApplyPeers { get; private set; } = [];
+
+    public IReadOnlyList<LoopRow> FleetNoOpPeers { get; private set; } = [];
+
+    public IReadOnlyList<LoopRow> FleetStatusPeers { get; private set; } = [];
+
+    /// <summary>
+    /// The whole-process peers of a workload (<paramref name="operation"/> <c>up</c> or <c>status</c>); a peer that is not
+    /// installed gets a row that says so (skipped, never quoted as if measured). With a null workload: no rows, for set-up.
+    /// </summary>
+    private List<PeerRow> PeerRows(string? workload, string operation)
+    {
+        var list = new List<PeerRow>();
+        void Add(string key, string contender, string? missing, Func<string, Corpus, int?, Task<ProcessOutcome>> run)
+        {
+            if (missing is not null)
+            {
+                if (workload is not null)
+                {
+                    Rows.Add(new Row { Workload = workload, Contender = contender, Kind = RowKind.Peer, Error = "skipped: " + missing, Skipped = true });
+                }
+
+                return;
+            }
+
+            list.Add(new PeerRow(key, workload is null ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer } : AddRow(workload, contender, RowKind.Peer), run));
+        }
+
+        var verb = operation == "up" ? "up" : "status";
+        Add("sqlmigrate", $"sql-migrate {verb} (Go, whole process)", tools.SqlMigrateMissing, (db, c, port) => tools.SqlMigrateAsync(verb, db, c, port));
+        Add("dbmate", $"dbmate {verb} (Go, whole process)", tools.DbmateMissing, (db, c, port) => tools.DbmateAsync(verb, db, c, port));
+        Add("dbup", $"DbUp {(operation == "up" ? "PerformUpgrade" : "GetScriptsToExecute")} (fresh dotnet process)", null,
+            (db, c, port) => tools.PeerProcessAsync("dbup", operation, db, c, port));
+        Add("evolve", $"Evolve {(operation == "up" ? "Migrate" : "Info")} (fresh dotnet process)", null,
+            (db, c, port) => tools.PeerProcessAsync("evolve", operation, db, c, port));
+        return list;
+    }
+
+    private List<LoopRow> LoopRows(string? workload, string operation)
+    {
+        var list = new List<LoopRow>();
+        foreach (var parallel in new[] { 1, 4 })
+        {
+            var how = parallel == 1 ? "one at a time" : "4 in parallel (xargs -P4)";
+            void Add(string key, string tool, string? missing, Func<string, Corpus, Task<ProcessOutcome>> run)
+            {
+                var contender = $"{tool} {operation} looped in the shell, {how}";
+                if (missing is not null)
+                {
+                    if (workload is not null)
+                    {
+                        Rows.Add(new Row { Workload = workload, Contender = contender, Kind = RowKind.Peer, Error = "skipped: " + missing, Skipped = true });
+                    }
+
+                    return;
+                }
+
+                list.Add(new LoopRow(key, parallel, workload is null ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer } : AddRow(workload, contender, RowKind.Peer), run));
+            }
+
+            Add("sqlmigrate", "sql-migrate", tools.SqlMigrateMissing, (t, c) => tools.SqlMigrateLoopAsync(t, parallel, operation, c));
+            Add("dbmate", "dbmate", tools.DbmateMissing, (t, c) => tools.DbmateLoopAsync(t, parallel, operation, c));
+        }
+
+        return list;
+    }
+
+    private static Entry PeerEntry(PeerRow peer, string db, Corpus corpus) => new()
+    {
+        Row = peer.Row,
+        Run = async (_, _) =>
+        {
+            var outcome = await peer.Run(db, corpus, null).ConfigureAwait(false);
+            return new Timing(Cpu: outcome.CpuMs);
+        },
+        CountTrips = p => p.CountAsync(() => peer.Run(db, corpus, p.Port)),
+    };
+
+    private static Entry LoopEntry(LoopRow loop, string targets, Corpus corpus) => new()
+    {
+        Row = loop.Row,
+        Run = async (_, _) =>
+        {
+            var outcome = await loop.Run(targets, corpus).ConfigureAwait(false);
+            return new Timing(Cpu: outcome.CpuMs);
+        },
+    };
+
+    /// <summary>Whether a quoted peer of the issue text is measured in this run (then its quoted figure is left out).</summary>
+    private bool Measured(string quotedTool) =>
+        (quotedTool.StartsWith("sql-migrate", StringComparison.Ordinal) && tools.HasSqlMigrate) ||
+        (quotedTool.StartsWith("dbmate", StringComparison.Ordinal) && tools.HasDbmate) ||
+        quotedTool.StartsWith("DbUp", StringComparison.Ordinal) || quotedTool.StartsWith("Evolve", StringComparison.Ordinal);
+
+    private void QuoteLoops(string workload, double sqlMigrate1, double sqlMigrate4, double dbmate1, double dbmate4)
+    {
+        if (!tools.HasSqlMigrate)
+        {
+            AddQuoted(workload, "sql-migrate looped in the shell, one at a time", sqlMigrate1);
+            AddQuoted(workload, "sql-migrate looped in the shell, 4 in parallel", sqlMigrate4);
+        }
+
+        if (!tools.HasDbmate)
+        {
+            AddQuoted(workload, "dbmate looped in the shell, one at a time", dbmate1);
+            AddQuoted(workload, "dbmate looped in the shell, 4 in parallel", dbmate4);
         }
     }
 

@@ -56,6 +56,9 @@ public sealed class Row
     /// <summary>Set when the contender failed; the row then shows the error instead of figures.</summary>
     public string? Error { get; set; }
 
+    /// <summary>A peer that is not installed: <see cref="Error"/> says why; not a failure of the run.</summary>
+    public bool Skipped { get; init; }
+
     public double? Median => QuotedMs ?? (Samples.Count == 0 ? null : Stat.Median(Samples));
 
     public double? SecondaryMedian => Secondary.Count == 0 ? null : Stat.Median(Secondary);
