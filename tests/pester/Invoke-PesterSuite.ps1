@@ -27,5 +27,6 @@ $configuration.Run.Exit = $true
 $configuration.Run.Throw = $false
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.Output.RenderMode = 'Plaintext'
-if ($Tag) { $configuration.Filter.Tag = $Tag }
+# -File passes '-Tag A,B' as one string: split it.
+if ($Tag) { $configuration.Filter.Tag = @($Tag -split ',' | ForEach-Object Trim) }
 Invoke-Pester -Configuration $configuration

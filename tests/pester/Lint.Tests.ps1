@@ -4,7 +4,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 
-Describe 'Test-Migration safety analysis' {
+Describe 'Test-Migration safety analysis' -Tag 'Lint' {
     BeforeAll {
         $root = New-TestRoot
         $svc = New-TestService -Root $root -Name 'orders' -ConnectionString '' -Migrations ([ordered]@{
@@ -70,7 +70,7 @@ Describe 'Test-Migration safety analysis' {
     }
 }
 
-Describe 'Test-Migration -Online' {
+Describe 'Test-Migration -Online' -Tag 'Lint' {
     BeforeAll {
         $root = New-TestRoot
         $cs = New-TestDatabase

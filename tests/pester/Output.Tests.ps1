@@ -10,7 +10,7 @@ BeforeDiscovery {
         @{ Section = 'summary'; Labels = 'Service', 'State', 'Current', 'Latest', 'Pending', 'Problems' }
         @{ Section = 'services'; Labels = 'Name', 'Database', 'Migrations', 'DependsOn', 'Path' }
         @{ Section = 'history'; Labels = 'Service', 'StartedAt', 'Migration', 'Result', 'Client' }
-        @{ Section = 'lint'; Labels = 'Service', 'File', 'Severity', 'Message' }
+        @{ Section = 'lint'; Labels = 'Service', 'File', 'Severity', 'Lock', 'Message' }
     )
 }
 
@@ -138,7 +138,7 @@ Describe 'What the host prints' -Tag 'Output' {
     }
 
     It 'shows the rule and message of a Test-Migration finding' {
-        $row = (Get-PrintedTable $Width120['lint'] 'Service', 'File', 'Severity', 'Message').Rows | Where-Object { $_ -match 'billing-service' }
+        $row = (Get-PrintedTable $Width120['lint'] 'Service', 'File', 'Severity', 'Lock', 'Message').Rows | Where-Object { $_ -match 'billing-service' }
         $row | Should -Match '^billing-service\s+004_duplicate_table\.sql\s+Warning\s+MissingDown: has no DOWN'
     }
 }

@@ -1,9 +1,4 @@
-using SharedMigrations.Core.Model;
-
 namespace SharedMigrations.Core.Configuration;
-
-/// <summary>One rule named in the <c>lint:</c> section of config.yaml, with the line it is on.</summary>
-public sealed record LintRuleSetting(string Rule, DiagnosticSeverity? Severity, int? Line);
 
 /// <summary>The <c>lint:</c> section of config.yaml: <c>disable: [RuleId, ...]</c> and <c>severity: {RuleId: Error}</c>.</summary>
 public sealed class LintSettings

@@ -23,7 +23,7 @@ public sealed class HistorySnapshot
     public AppliedMigration? Find(long version) => _byVersion.GetValueOrDefault(version);
 
     /// <summary>The last recorded schema snapshot's fingerprint beside the live one (read in the same round trip); null when none is recorded.</summary>
-    public Schema.SchemaDriftReading? Drift { get; init; }
+    internal Schema.SchemaDriftReading? Drift { get; init; }
 
     /// <summary>The highest version applied (failed rows excluded), or 0.</summary>
     public long CurrentVersion => Records.Where(r => !r.IsFailed).Select(r => r.Version).DefaultIfEmpty(0).Max();

@@ -1,7 +1,7 @@
 namespace SharedMigrations.Core.Schema;
 
 /// <summary>The last recorded snapshot's version, time and fingerprint, beside the live fingerprint the server computed in the same query.</summary>
-public sealed record SchemaDriftReading(long Version, DateTimeOffset RecordedAt, string RecordedFingerprint, string LiveFingerprint)
+internal sealed record SchemaDriftReading(long Version, DateTimeOffset RecordedAt, string RecordedFingerprint, string LiveFingerprint)
 {
     /// <summary>Whether the live schema differs from the one the last run recorded.</summary>
     public bool Drifted => !string.Equals(RecordedFingerprint, LiveFingerprint, StringComparison.Ordinal);
