@@ -120,12 +120,30 @@ internal static class MigrationLinter
         context.Lint("UP", up, missingDown ? null : downCreates, LintSuppressions.Read(migration.Up));
         context.Lint("DOWN", down, null, LintSuppressions.Read(migration.Down), up.SelectMany(s => s.Facts.Creates).ToList());
 
-        return ApplyPolicy(findings, options.Policy)
+        return ApplyPolicy(OneCausePerHistoryChange(findings), options.Policy)
             .Select((finding, index) => (finding, index))
             .OrderBy(x => x.finding.Line ?? 0)
             .ThenBy(x => x.index)
             .Select(x => x.finding)
             .ToArray();
+    }
+
+    /// <summary>
+    /// A statement that touches the service's own history tables is one cause: its HistoryTableChange error stands alone,
+    /// without the DropTable, DropWithoutRestore or lock findings that the same statement would raise on another table.
+    /// </summary>
+    private static List<MigrationDiagnostic> OneCausePerHistoryChange(List<MigrationDiagnostic> findings)
+    {
+        var history = findings.Where(f => f.Rule == LintRules.HistoryTableChange).ToList();
+        if (history.Count == 0)
+        {
+            return findings;
+        }
+
+        return findings
+            .Where(f => f.Rule == LintRules.HistoryTableChange ||
+                !history.Any(h => h.Line == f.Line && (h.Statement is null || f.Statement is null || h.Statement == f.Statement)))
+            .ToList();
     }
 
     /// <summary>The service's lint: policy: disabled rules dropped, severities replaced.</summary>

@@ -152,6 +152,20 @@ public class SafetyRuleTests
     }
 
     [Fact]
+    public void A_statement_on_the_history_tables_is_one_finding()
+    {
+        // Without a DOWN that restores it, a DROP TABLE would also be DropTable and DropWithoutRestore: one cause, one finding.
+        var findings = Lint("DROP TABLE schema_migrations_log;", "SELECT 1;");
+        var finding = Assert.Single(findings);
+        Assert.Equal(LintRules.HistoryTableChange, finding.Rule);
+
+        // Another statement of the same migration keeps its own findings.
+        var both = Rules(Lint("DROP TABLE schema_migrations_log;\nDROP TABLE orders;", "SELECT 1;"));
+        Assert.Contains(LintRules.HistoryTableChange, both);
+        Assert.Contains(LintRules.DropTable, both);
+    }
+
+    [Fact]
     public void Concurrent_builds_without_if_not_exists_are_not_idempotent_in_a_no_transaction_migration()
     {
         var finding = Assert.Single(Lint("CREATE INDEX CONCURRENTLY i ON t (x);", "DROP INDEX CONCURRENTLY IF EXISTS i;", None));
