@@ -52,6 +52,13 @@ public sealed partial class Workloads
                         Expect(expected, snapshot.Objects.Count, "objects");
                         return Timing.Wall;
                     },
+                    CountTrips = async p =>
+                    {
+                        await using var counted = new NpgsqlConnection(database.ConnectionString(db, p.Port));
+                        await counted.OpenAsync().ConfigureAwait(false);
+                        await SchemaReader.ReadAsync(counted).ConfigureAwait(false);
+                        return await p.CountAsync(() => SchemaReader.ReadAsync(counted)).ConfigureAwait(false);
+                    },
                 },
                 new()
                 {
@@ -66,7 +73,7 @@ public sealed partial class Workloads
             };
 
             // One warm-up read at least: the figure is the warm one (the first read of a connection also loads the catalog caches).
-            await Runner.RunAsync(workload, entries, Math.Max(1, sizes.Warmup), sizes.SnapshotIterations, null).ConfigureAwait(false);
+            await Runner.RunAsync(workload, entries, Math.Max(1, sizes.Warmup), sizes.SnapshotIterations, proxy).ConfigureAwait(false);
         }
         finally
         {
