@@ -27,7 +27,7 @@ if (options is null)
 {
     Console.Error.WriteLine("""
         usage: SharedMigrations.Benchmarks --module <SharedMigrations.psd1> [--smoke] [--report <file.md>] [--docs <docs/performance.md>]
-                                           [--work <folder>] [--pwsh <pwsh>] [--psql <psql>] [--only startup,connect,w1,w2,w4,files,fleet]
+                                           [--work <folder>] [--pwsh <pwsh>] [--psql <psql>] [--only startup,connect,w1,w2,w4,files,fleet,snapshot,roundtrip]
                                            [--sql-migrate <path>] [--dbmate <path>]
           --smoke   tiny sizes, one iteration each (CI): proves the harness runs; the figures mean nothing
           --report  where the Markdown of the run goes (always written)
@@ -109,6 +109,16 @@ if (Wanted("files"))
 if (Wanted("fleet"))
 {
     await workloads.FleetAsync();
+}
+
+if (Wanted("snapshot"))
+{
+    await workloads.SnapshotAsync();
+}
+
+if (Wanted("roundtrip"))
+{
+    await workloads.RoundTripAsync();
 }
 
 machine.LoadAtEnd = MachineInfo.ReadLoad();

@@ -203,6 +203,16 @@ public static class Report
 
         var files = M(w.FilesLoad);
         yield return ("10,000 files loaded and checksummed: under 1 s", F(files), files is null ? null : files < 1000);
+
+        var snapshot = M(w.Snapshot);
+        yield return ("Warm: snapshot of 500 tables, 5,000 columns, 1,000 indexes, 200 functions under 150 ms (one query)",
+            $"{F(snapshot)} ({w.SnapshotObjects:N0} objects)", snapshot is null ? null : snapshot < 150);
+
+        var trip = M(w.RoundTrip);
+        var tripUp = M(w.RoundTripUp);
+        yield return ("Round trip of 300 generated migrations: at most 4× one plain up of the same folder",
+            $"{F(trip)} vs plain up {F(tripUp)}{(trip is { } t && tripUp is { } u ? $" = {t / u:0.0}×" : string.Empty)}",
+            trip is null || tripUp is null ? null : trip <= 4 * tripUp);
     }
 
     private static string Escape(string text) => text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");

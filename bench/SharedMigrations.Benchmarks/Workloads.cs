@@ -8,7 +8,7 @@ using SharedMigrations.Core.Planning;
 namespace SharedMigrations.Benchmarks;
 
 /// <summary>The workloads of the issue, each with its contenders side by side; the rows they fill make the table.</summary>
-public sealed class Workloads(Contenders tools, BenchDatabase database, Sizes sizes, string work, RoundTripProxy proxy)
+public sealed partial class Workloads(Contenders tools, BenchDatabase database, Sizes sizes, string work, RoundTripProxy proxy)
 {
     // Figures quoted from the issue text (measured by its author on a machine of this kind, not in this run).
     private static readonly (string Tool, double Apply, double? NoOp, double? Status)[] QuotedPeers =

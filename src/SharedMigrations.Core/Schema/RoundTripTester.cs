@@ -9,7 +9,8 @@ namespace SharedMigrations.Core.Schema;
 
 /// <summary>
 /// Proves on a scratch database that every migration's DOWN undoes its UP: for each migration in version order,
-/// snapshot S0, UP, S1, DOWN, S2, UP again, S3; it passes when all succeed, S2 = S0 and S3 = S1. After a failure the
+/// snapshot S0, UP, S1, DOWN, S2, UP again, S3; it passes when all succeed, S2 = S0 and S3 = S1 (S1 is the next
+/// migration's S0: S3 is the same schema). After a failure the
 /// scratch database is rebuilt (the UPs up to that migration) and the test goes on, so one run reports every broken one.
 /// </summary>
 internal sealed partial class RoundTripTester
@@ -151,8 +152,7 @@ internal sealed partial class RoundTripTester
             return (Fail(RoundTripStage.Down, $"{ServiceName}: the DOWN of {migration.FileName} failed after its UP: {downError.Message}", downError), null);
         }
 
-        var s2 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-        var restore = SchemaComparer.Compare(s0, s2);
+        var restore = SchemaComparer.Compare(s0, await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false));
         if (restore.Count > 0)
         {
             return (Fail(
@@ -168,8 +168,7 @@ internal sealed partial class RoundTripTester
             return (Fail(RoundTripStage.Reapply, $"{ServiceName}: the UP of {migration.FileName} cannot run again after its DOWN: {againError.Message}", againError), null);
         }
 
-        var s3 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-        var reapply = SchemaComparer.Compare(s1, s3);
+        var reapply = SchemaComparer.Compare(s1, await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false));
         if (reapply.Count > 0)
         {
             return (Fail(
@@ -188,7 +187,7 @@ internal sealed partial class RoundTripTester
             Result = RoundTripOutcome.Passed,
             FilePath = migration.FilePath,
             Duration = watch.Elapsed,
-        }, s3);
+        }, s1); // S3 has S1's fingerprint: the same schema
     }
 
     private async Task<MigrationException?> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)

@@ -62,7 +62,9 @@ internal sealed class SchemaQuery
               SELECT n.oid, n.nspname FROM pg_namespace n
               WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'{schemaFilter}
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')),
-            ext AS (SELECT d.classid, d.objid FROM pg_depend d WHERE d.deptype = 'e'),
+            ext AS (
+              SELECT d.classid, d.objid FROM pg_extension x
+              JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = x.oid AND d.deptype = 'e'),
             own AS ({own}),
             rel AS (
               SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,

@@ -76,7 +76,9 @@ public partial class CiExampleTests
         Assert.Contains("main", Strings(Map(Map(root, "pr"), "branches"), "include"));
 
         var scripts = new List<(string? Condition, string Script, YamlMappingNode Step)>();
-        foreach (var step in Sequence(root, "steps").Cast<YamlMappingNode>())
+        var jobs = Sequence(root, "jobs").Cast<YamlMappingNode>().ToDictionary(j => Scalar(j, "job")!);
+        Assert.Equal(["verify", "migrate"], jobs.Keys);
+        foreach (var step in Sequence(jobs["migrate"], "steps").Cast<YamlMappingNode>())
         {
             Assert.False(step.Children.ContainsKey(new YamlScalarNode("script")) || step.Children.ContainsKey(new YamlScalarNode("bash")), "only PowerShell steps");
             if (Scalar(step, "task") is not { } task)
@@ -109,6 +111,37 @@ public partial class CiExampleTests
         }
 
         Assert.All(scripts, s => Assert.DoesNotMatch(@"\$\((\w*(PASSWORD|TOKEN|AccessToken)\w*)\)", s.Script));
+
+        // The pull-request verification job: the file check, round trips on its own service container, the schema files
+        // current; no production secret (the variable group belongs to the migrate job alone) and no migration of a real database.
+        var verify = jobs["verify"];
+        Assert.Contains("'PullRequest'", Scalar(verify, "condition"));
+        var container = Scalar(Map(verify, "services"), "postgres");
+        var containers = Sequence(Map(root, "resources"), "containers").Cast<YamlMappingNode>();
+        Assert.Contains(containers, c => Scalar(c, "container") == container && Scalar(c, "image")!.StartsWith("postgres:", StringComparison.Ordinal));
+        Assert.DoesNotContain("group", File.ReadAllText(ExamplePath("azure-pipelines.yml")).Split("- job: migrate")[0].Split("jobs:")[1]);
+        Assert.Contains("group", Sequence(jobs["migrate"], "variables").Cast<YamlMappingNode>().SelectMany(v => v.Children.Keys).Select(k => k.ToString()));
+        var checks = new List<string>();
+        foreach (var step in Sequence(verify, "steps").Cast<YamlMappingNode>())
+        {
+            if (Scalar(step, "task") is not { } task)
+            {
+                continue;
+            }
+
+            Assert.Equal("PowerShell@2", task);
+            var inputs = Map(step, "inputs");
+            Assert.Equal("true", Scalar(inputs, "pwsh"));
+            Assert.Equal("stop", Scalar(inputs, "errorActionPreference"));
+            checks.Add(Scalar(inputs, "script")!);
+        }
+
+        CheckCommands(checks);
+        Assert.Contains(checks, s => s.Contains("Test-Migration -Quiet") && s.Contains("exit 1"));
+        Assert.Contains(checks, s => s.Contains("Test-MigrationRoundTrip") && s.Contains("-ScratchConnectionString")
+            && s.Contains("Export-MigrationSchema") && s.Contains("git diff --exit-code"));
+        Assert.All(checks, s => Assert.DoesNotContain("Invoke-MigrationUp", s));
+        Assert.All(checks, s => Assert.DoesNotMatch(@"\$\((\w*(PASSWORD|TOKEN|AccessToken)\w*)\)", s));
     }
 
     /// <summary>Every Verb-Noun command of the module that a script calls is exported, and every parameter it passes is one of its own (or common).</summary>
