@@ -17,7 +17,9 @@
       fleet-down  Undo-Migration -Target 0 -Force of those 4 services
       ctrlc       Invoke-MigrationUp of 8 slow migrations, SIGINT 0-4 s after the import; afterwards the history must be a
                   whole prefix (no half-applied migration, no Failed row, tables exactly for the applied versions) and no
-                  run lock held
+                  run lock held. A cycle is "finished" when its script printed its last line, else "stopped" (pwsh -File
+                  exits 0 when Ctrl+C stops its script, so the exit code does not tell); the child gets the default SIGINT
+                  disposition (env --default-signal=INT) even when the harness was started with SIGINT ignored
     The harness resets each service's state before a cycle from its own session (the module imported once, warm).
     A cycle whose exit code or output is not what it should be is kept in out/soak/cycles/<n>/ with its full output;
     a crash (exit by a signal, "Unhandled exception", a dump) also leaves a crash dump there (DOTNET_DbgEnableMiniDump).
