@@ -392,6 +392,10 @@ try {
                     Set-Content (Join-Path $run.Folder 'output.txt') ("command: $($run.Command)`nflavor: $($run.Flavor)`nexit: $($run.Process.ExitCode)`nproblem: $($verdict.Problem)`n`n--- stdout`n$($run.Stdout.Result)`n--- stderr`n$($run.Stderr.Result)")
                     Write-Host ("cycle {0} {1} ({2}): {3}" -f $run.Number, $run.Kind, $run.Flavor, $verdict.Problem) -ForegroundColor Red
                 }
+                elseif ($run.Kind -eq 'ctrlc' -and $run.Process.ExitCode -ne 0) {
+                    # As expected, but the exit code of a stopped run is worth reading: its output is kept too.
+                    Set-Content (Join-Path $run.Folder 'output.txt') ("command: $($run.Command)`nflavor: $($run.Flavor)`nexit: $($run.Process.ExitCode)`noutcome: $($record.Outcome)`n`n--- stdout`n$($run.Stdout.Result)`n--- stderr`n$($run.Stderr.Result)")
+                }
                 else {
                     Remove-Item $run.Folder -Recurse -Force -ErrorAction Ignore
                 }
