@@ -17,7 +17,9 @@
       fleet-down  Undo-Migration -Target 0 -Force of those 4 services
       ctrlc       Invoke-MigrationUp of 8 slow migrations, SIGINT 0-4 s after the import; afterwards the history must be a
                   whole prefix (no half-applied migration, no Failed row, tables exactly for the applied versions) and no
-                  run lock held
+                  run lock held. A cycle is "finished" when its script printed its last line, else "stopped" (pwsh -File
+                  exits 0 when Ctrl+C stops its script, so the exit code does not tell); the child gets the default SIGINT
+                  disposition (env --default-signal=INT) even when the harness was started with SIGINT ignored
     The harness resets each service's state before a cycle from its own session (the module imported once, warm).
     A cycle whose exit code or output is not what it should be is kept in out/soak/cycles/<n>/ with its full output;
     a crash (exit by a signal, "Unhandled exception", a dump) also leaves a crash dump there (DOTNET_DbgEnableMiniDump).
@@ -208,7 +210,11 @@ foreach (`$x in `$soakErrors) { "ERR `$(`$x.FullyQualifiedErrorId): `$(`$x.Excep
 'END'
 "@ | Set-Content -Path $script
 
-    $info = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
+    # On Linux the child starts through `env --default-signal=INT`: a harness started in the background of a non-interactive
+    # shell (`build.ps1 Soak &`, nohup, a CI step) inherits SIGINT ignored, every child would inherit that too, and .NET does
+    # not install its Ctrl+C handler for a signal ignored at start: pwsh would not see the SIGINT of a ctrlc cycle at all.
+    $info = [System.Diagnostics.ProcessStartInfo]::new($IsWindows ? $Pwsh : 'env')
+    if (-not $IsWindows) { foreach ($a in '--default-signal=INT', $Pwsh) { $info.ArgumentList.Add($a) } }
     foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script) { $info.ArgumentList.Add($a) }
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
@@ -260,23 +266,32 @@ function Test-Cycle($Run, $Slot) {
     $errors = @($lines | Where-Object { $_ -like 'ERR *' })
     $problems = @()
     if ($Run.Kind -eq 'ctrlc') {
-        # Finished before the signal (exit 0, 8 results), or stopped by it (PowerShell's stop): either way nothing half done.
-        if ($exit -ne 0 -and -not $Run.Sigint) { $problems += "exit code $exit without a SIGINT" }
-        if ($exit -eq 0 -and $Run.Sigint -and $objects.Count -notin 0..8) { $problems += "$($objects.Count) results" }
+        # Finished before the signal (the script reached END, exit 0, 8 applied), or stopped by it (PowerShell stops the
+        # pipeline: the script does not reach END; pwsh -File then exits 0): either way a whole prefix, no lock held.
+        $reachedEnd = $lines -contains 'END'
+        if (-not $reachedEnd -and -not $Run.Sigint) { $problems += "the script did not reach its end without a SIGINT (exit $exit)" }
+        if ($reachedEnd -and $exit -ne 0) { $problems += "exit code $exit after reaching the end" }
         if ($output -match 'UnexpectedError') { $problems += 'an UnexpectedError' }
         $applied = @(Get-Applied $Slot.Db 'slow_history')
         $failed = if ([SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT to_regclass('slow_history') IS NULL")) { 0 } else {
             [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT count(*) FROM slow_history WHERE state <> 'applied'")
         }
         $tables = @([SharedMigrations.Testing.Sql]::Column($Slot.Db, "SELECT substr(relname, 7)::int FROM pg_class WHERE relname ~ '^slow_s[0-9]+$' AND relkind = 'r' ORDER BY 1"))
-        $locks = [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+        # The run lock is a session advisory lock: the server drops it when the stopped process's session ends. Its backend
+        # may take a moment to see the closed socket after the exit, so the check waits for the session (at most 10 s).
+        $lockQuery = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        $lockDeadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (($locks = [SharedMigrations.Testing.Sql]::Scalar($Slot.Db, $lockQuery)) -ne 0 -and [DateTime]::UtcNow -lt $lockDeadline) { Start-Sleep -Milliseconds 100 }
         $prefix = @(if ($applied.Count) { 1..$applied.Count })
         if (($applied -join ',') -ne ($prefix -join ',')) { $problems += "applied versions $($applied -join ',') are not a prefix" }
         if (($tables -join ',') -ne ($applied -join ',')) { $problems += "tables for $($tables -join ',') but history $($applied -join ',')" }
         if ($failed -ne 0) { $problems += "$failed Failed history row(s)" }
-        if ($locks -ne 0) { $problems += "$locks run lock(s) still held" }
-        if ($exit -eq 0 -and -not $Run.Sigint -and $applied.Count -ne 8) { $problems += "only $($applied.Count) of 8 applied" }
-        $Run | Add-Member -NotePropertyName Outcome -NotePropertyValue ($exit -eq 0 ? 'finished' : "stopped at $($applied.Count) of 8 (exit $exit)")
+        if ($locks -ne 0) { $problems += "$locks run lock(s) still held 10 s after the exit" }
+        if ($reachedEnd -and $applied.Count -ne 8) { $problems += "only $($applied.Count) of 8 applied although the script reached its end" }
+        if ($reachedEnd -and $objects.Count -ne 8) { $problems += "$($objects.Count) results although the script reached its end" }
+        if ($objects.Count -gt $applied.Count) { $problems += "$($objects.Count) results but $($applied.Count) applied" }
+        $Run | Add-Member -NotePropertyName Outcome -NotePropertyValue ($reachedEnd ? 'finished' : "stopped at $($applied.Count) of 8 (exit $exit)")
+        $Run | Add-Member -NotePropertyName StoppedAt -NotePropertyValue ($reachedEnd ? $null : $applied.Count)
     }
     else {
         $e = $Run.Expect
@@ -377,6 +392,10 @@ try {
                     Set-Content (Join-Path $run.Folder 'output.txt') ("command: $($run.Command)`nflavor: $($run.Flavor)`nexit: $($run.Process.ExitCode)`nproblem: $($verdict.Problem)`n`n--- stdout`n$($run.Stdout.Result)`n--- stderr`n$($run.Stderr.Result)")
                     Write-Host ("cycle {0} {1} ({2}): {3}" -f $run.Number, $run.Kind, $run.Flavor, $verdict.Problem) -ForegroundColor Red
                 }
+                elseif ($run.Kind -eq 'ctrlc' -and $run.Process.ExitCode -ne 0) {
+                    # As expected, but the exit code of a stopped run is worth reading: its output is kept too.
+                    Set-Content (Join-Path $run.Folder 'output.txt') ("command: $($run.Command)`nflavor: $($run.Flavor)`nexit: $($run.Process.ExitCode)`noutcome: $($record.Outcome)`n`n--- stdout`n$($run.Stdout.Result)`n--- stderr`n$($run.Stderr.Result)")
+                }
                 else {
                     Remove-Item $run.Folder -Recurse -Force -ErrorAction Ignore
                 }
@@ -420,7 +439,12 @@ $markdown = @(
 $ctrl = @($results | Where-Object Kind -eq 'ctrlc')
 if ($ctrl) {
     $markdown += ''
-    $markdown += "Ctrl+C cycles: $(@($ctrl | Where-Object { $_.Outcome -eq 'finished' }).Count) finished before the signal, $(@($ctrl | Where-Object { $_.Outcome -like 'stopped*' }).Count) stopped by it (exit codes: $((@($ctrl | Where-Object { $_.Outcome -like 'stopped*' } | ForEach-Object Exit) | Sort-Object -Unique) -join ', '))."
+    $stopped = @($ctrl | Where-Object { $_.Outcome -like 'stopped*' })
+    $where = ($stopped | Group-Object { [int]($_.Outcome -replace '^stopped at (\d+) .*$', '$1') } | Sort-Object { [int]$_.Name } |
+            ForEach-Object { "$($_.Count) after $($_.Name)" }) -join ', '
+    $markdown += "Ctrl+C cycles: $(@($ctrl | Where-Object { $_.Outcome -eq 'finished' }).Count) finished before the signal, $($stopped.Count) stopped by it" +
+        " mid-run (migrations applied when stopped, of 8: $(if ($where) { $where } else { 'none' }); exit codes: $((@($stopped | ForEach-Object Exit) | Sort-Object -Unique) -join ', '))" +
+        ", $(@($ctrl | Where-Object { -not $_.Outcome }).Count) ended otherwise (see the table)."
 }
 $signatures = @($results | Where-Object Problem | Group-Object Signature | Sort-Object Count -Descending)
 if ($signatures) {

@@ -34,6 +34,7 @@ internal sealed class ServiceDatabase
         ServiceName = serviceName;
         _logger = logger ?? NullLogger.Instance;
         _secrets = secrets;
+        KnownSecrets.Register(secrets);
         _opener = new ConnectionOpener(dataSource, serviceName, connectRetries, secrets);
         History = new HistoryStore(settings.TableName, serviceName) { Snapshots = new Schema.SchemaStore(settings.TableName, settings.Schemas) };
         _executor = new MigrationExecutor(History, settings, serviceName, Redact);

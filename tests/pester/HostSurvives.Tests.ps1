@@ -47,7 +47,7 @@ BeforeAll {
     # What the child prints: results, then one line per error record, then ALIVE if the script got to its end.
     $script:Report = @'
 "RESULT " + (($r | ForEach-Object { "$($_.Service)/$($_.Version)" }) -join ',')
-foreach ($x in $e) { "ERROR $($x.FullyQualifiedErrorId)|$($x.CategoryInfo.Category)|$($x.Exception.GetType().Name)|$($x.Exception.InnerException.GetType().Name)|$($x.TargetObject)|$($x.Exception.Message)" }
+foreach ($x in $e) { "ERROR $($x.FullyQualifiedErrorId)|$($x.CategoryInfo.Category)|$($x.Exception.GetType().Name)|$($x.Exception.InnerException.GetType().Name):$($x.Exception.InnerException.OriginalTypeName -replace '^.*\.')|$($x.TargetObject)|$($x.Exception.Message)" }
 'ALIVE'
 '@
 
@@ -84,7 +84,7 @@ Describe 'An exception on a worker, in a continuation or in an observer never en
         $errors = @(Get-Errors $run)
         $errors.Count | Should -BeGreaterThan 0 -Because $run.Output
         foreach ($line in $errors) {
-            $line | Should -Match '^ERROR UnexpectedError,SharedMigrations\.Commands\.InvokeMigrationUpCommand\|OperationStopped\|UnexpectedErrorException\|InjectedFaultException\|'
+            $line | Should -Match '^ERROR UnexpectedError,SharedMigrations\.Commands\.InvokeMigrationUpCommand\|OperationStopped\|UnexpectedErrorException\|SanitizedException:InjectedFaultException\|'
             $line | Should -Match 'alpha'
             $line | Should -Not -Match 'beta'
         }
@@ -106,7 +106,7 @@ Describe 'An exception on a worker, in a continuation or in an observer never en
         $run.Output | Should -Match '(?m)^ALIVE'
         $errors = @(Get-Errors $run)
         $errors.Count | Should -Be 1 -Because $run.Output
-        $errors[0] | Should -Match '^ERROR UnexpectedError,SharedMigrations\.Commands\.UndoMigrationCommand\|OperationStopped\|UnexpectedErrorException\|InjectedFaultException\|.*alpha'
+        $errors[0] | Should -Match '^ERROR UnexpectedError,SharedMigrations\.Commands\.UndoMigrationCommand\|OperationStopped\|UnexpectedErrorException\|SanitizedException:InjectedFaultException\|.*alpha'
         @(Get-Applied $fleet 'beta').Count | Should -Be 0 -Because 'beta rolled back all the way'
     }
 
@@ -123,6 +123,41 @@ Describe 'An exception on a worker, in a continuation or in an observer never en
         $errors.Count | Should -Be 1 -Because $run.Output
         $errors[0] | Should -Match '^ERROR UnexpectedError,SharedMigrations\.Commands\.GetMigrationStatusCommand\|.*alpha'
         $run.Output | Should -Match 'RESULT beta/1,beta/2'
+    }
+
+    It 'a fault whose message holds the database password (<Fault>): the record, its message and its inner exception never show it' -ForEach @(
+        @{ Fault = 'Worker' }
+        @{ Fault = 'Continuation' }
+    ) {
+        $fleet = New-Fleet ('secret_' + $Fault.ToLowerInvariant())
+        $password = $env:SM_TEST_PASSWORD
+        $password | Should -Not -BeNullOrEmpty -Because 'the services read their password from SM_TEST_PASSWORD'
+        # The password bare, in a connection string and in a URL (no comma: the switch is a comma-separated list).
+        $setting = "${Fault}:alpha:login with $password refused; Host=db;Password=$password; postgres://app:$password@db/x"
+        $dump = @'
+$r = Invoke-MigrationUp '__ALPHA__', '__BETA__' -ThrottleLimit 2 -ErrorVariable e -ErrorAction SilentlyContinue
+foreach ($x in $e) {
+    "ERROR $($x.FullyQualifiedErrorId)|$($x.Exception.InnerException.OriginalTypeName)|$($x.Exception.InnerException.Message)"
+    $x.Exception.ToString()
+    $x.Exception.InnerException.ToString()
+    $x | Format-List * -Force | Out-String -Width 400
+    $x.Exception | Format-List * -Force | Out-String -Width 400
+    $x.Exception.InnerException | Format-List * -Force | Out-String -Width 400
+}
+'ALIVE'
+'@
+        $dump = $dump.Replace('__ALPHA__', $fleet.Alpha).Replace('__BETA__', $fleet.Beta)
+        $run = Invoke-FaultedPwsh $setting $dump
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '(?m)^ALIVE'
+        $errors = @(Get-Errors $run)
+        $errors.Count | Should -Be 1 -Because $run.Output
+        $errors[0] | Should -Match ('^ERROR UnexpectedError,\S+\|SharedMigrations\.Core\.Diagnostics\.InjectedFaultException\|Injected fault at ' +
+            $Fault + " for service 'alpha' .*login with \*\*\* refused; Host=db;Password=\*\*\*; postgres://app:\*\*\*@db/x")
+        $run.Output | Should -Match 'FaultInjection\.At' -Because 'the stack trace text is kept'
+        $run.Output.Contains($password) | Should -BeFalse -Because 'the password must not reach the record or anything in it'
+        Get-Applied $fleet 'beta' | Should -Be @(1, 2)
     }
 
     It 'under -ErrorAction Stop the injected fault <Fault> ends the script with a non-zero exit code and the error, not a crash' -ForEach @(

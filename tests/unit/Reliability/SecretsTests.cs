@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using SharedMigrations.Core;
 using SharedMigrations.Core.Database;
+using SharedMigrations.Core.Diagnostics;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Fleet;
 using SharedMigrations.Core.Model;
@@ -258,6 +259,96 @@ public class SecretsTests(ITestOutputHelper output)
         sweep.Add(exceptions);
         var leaks = sweep.Leaks(secret);
         Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
+    }
+
+    /// <summary>
+    /// An unexpected error (a defect, the runtime failing) whose exception message holds the password — injected on a
+    /// service's worker and in the continuation after the engine's await, for Up, Down and Status — never shows it: the
+    /// UnexpectedError keeps a sanitized copy of the exception (its type's name, its message and stack trace with the
+    /// password masked), not the exception itself, so neither the record's message, its ToString() nor its inner
+    /// exception's message, ToString() or properties carry it.
+    /// </summary>
+    [Fact]
+    public async Task An_unexpected_error_whose_message_holds_the_password_never_shows_it()
+    {
+        var secret = "Sm-Secret-" + Guid.NewGuid().ToString("N");
+        var server = await PostgresServer.GetSharedAsync();
+        var role = "sm_fault_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false };
+        await ExecuteAsync(admin.ConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD '{secret}'");
+        var databaseName = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("reliability_fault")).Database!;
+        await ExecuteAsync(admin.ConnectionString, $"ALTER DATABASE \"{databaseName}\" OWNER TO {role}");
+        string? Variables(string name) => name == "SM_SECRET_PW" ? secret : null;
+        using var folder = new ServiceFolder("fault" + Guid.NewGuid().ToString("N")[..8]);
+        folder.Config(
+            $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n" +
+            $"  database: {databaseName}\n  connect_retries: 0\n");
+        folder.Add("001_a.sql", "CREATE TABLE a (id int);", "DROP TABLE a;");
+        MigrationService Open() => MigrationService.ForService(ServiceDiscovery.Open(folder.Path, getVariable: Variables), null, null, Variables);
+        var name = Open().ServiceName;
+
+        // The password bare, in a connection string and in a URL (no comma: the setting is a comma-separated list).
+        var detail = $"login as {role} with {secret} refused; Host=db;Password={secret}; postgres://{role}:{secret}@db/x";
+        var errors = new List<(string What, MigrationException Error)>();
+        var sweep = new TextSweep();
+        try
+        {
+            foreach (var point in new[] { FaultPoint.Worker, FaultPoint.Continuation })
+            {
+                Environment.SetEnvironmentVariable(FaultInjection.Variable, $"{point}:{name}:{detail}");
+
+                // The fault really carries the password: without the sanitized copy it would reach the record.
+                Assert.Contains(secret, Assert.Throws<InjectedFaultException>(() => FaultInjection.At(point, name)).Message);
+
+                var up = await new MigrationFleet([Open()]).UpAsync(new FleetUpOptions());
+                errors.Add(($"up {point}", up.Services[0].Error!));
+                var down = await new MigrationFleet([Open()]).DownAsync(new FleetDownOptions { Target = 0, Force = true });
+                errors.Add(($"down {point}", down.Services[0].Error!));
+                var statusErrors = new List<MigrationException>();
+                await new MigrationFleet([Open()]).StatusAsync(false, 1, (_, _) => { }, (_, e) => statusErrors.Add(e));
+                errors.Add(($"status {point}", Assert.Single(statusErrors)));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(FaultInjection.Variable, null);
+            NpgsqlConnection.ClearAllPools();
+            await server.DropDatabaseAsync(databaseName);
+            await ExecuteAsync(admin.ConnectionString, $"DROP ROLE IF EXISTS {role}");
+        }
+
+        foreach (var (what, error) in errors)
+        {
+            var unexpected = Assert.IsType<UnexpectedErrorException>(error);
+            Assert.Equal(name, unexpected.Service);
+            var inner = Assert.IsType<SanitizedException>(unexpected.InnerException);
+            Assert.Equal(typeof(InjectedFaultException).FullName, inner.OriginalTypeName);
+            Assert.StartsWith($"Injected fault at {what.Split(' ')[1]} for service '{name}'", inner.Message, StringComparison.Ordinal);
+            Assert.Contains($"with *** refused; Host=db;Password=***; postgres://{role}:***@db/x", inner.Message, StringComparison.Ordinal);
+            Assert.Contains("FaultInjection.At", inner.StackTrace, StringComparison.Ordinal);
+            Assert.Contains($"{typeof(InjectedFaultException).FullName}: Injected fault", unexpected.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"({typeof(InjectedFaultException).FullName}: Injected fault at", unexpected.Message, StringComparison.Ordinal);
+            sweep.Add(unexpected).Add(inner.ToString()).Add(inner.StackTrace);
+        }
+
+        // A chain of inner exceptions, each holding the password, is copied whole and masked at every level.
+        var nested = new UnexpectedErrorException(name, new AggregateException(
+            $"outer {secret}", new InvalidOperationException($"middle {secret}", new FormatException($"inner Password={secret}"))));
+        var level = nested.InnerException;
+        foreach (var type in new[] { typeof(AggregateException), typeof(InvalidOperationException), typeof(FormatException) })
+        {
+            var copy = Assert.IsType<SanitizedException>(level);
+            Assert.Equal(type.FullName, copy.OriginalTypeName);
+            level = copy.InnerException;
+        }
+
+        Assert.Null(level);
+        Assert.Contains("Password=***", nested.ToString(), StringComparison.Ordinal);
+        sweep.Add(nested);
+
+        var leaks = sweep.Leaks(secret);
+        Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
+        output.WriteLine($"FIGURE secrets-unexpected: {errors.Count + 1} UnexpectedErrors swept ({sweep.Texts.Count} texts), leaks found: {leaks.Count}");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

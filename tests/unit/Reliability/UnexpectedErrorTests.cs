@@ -1,4 +1,5 @@
 using SharedMigrations.Core;
+using SharedMigrations.Core.Errors;
 using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Reliability;
@@ -43,7 +44,9 @@ public class UnexpectedErrorTests
         Assert.Equal("UnexpectedError", error.ErrorId);
         Assert.Equal(brokenService.ServiceName, error.Service);
         Assert.Contains(brokenService.ServiceName, error.Message, StringComparison.Ordinal);
-        Assert.Equal("a defect in an observer", Assert.IsType<InvalidOperationException>(error.InnerException).Message);
+        var inner = Assert.IsType<SanitizedException>(error.InnerException);
+        Assert.Equal(typeof(InvalidOperationException).FullName, inner.OriginalTypeName);
+        Assert.Equal("a defect in an observer", inner.Message);
         Assert.Equal(FleetServiceState.Succeeded, Assert.Single(result.Services, s => s.Service == healthyService).State);
         Assert.False(await db.TableExistsAsync("broken_a"));
         Assert.True(await db.TableExistsAsync("healthy_a"));
