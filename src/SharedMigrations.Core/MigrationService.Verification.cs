@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using SharedMigrations.Core.Database;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Schema;
@@ -136,14 +137,11 @@ public sealed partial class MigrationService
     /// Records the live snapshot as that of <paramref name="version"/> under the run lock (one round trip), and rewrites
     /// <c>migration.schema_file</c> when <paramref name="writeFile"/> and it is set.
     /// </summary>
-    private async Task RecordSchemaAsync(Session session, long version, bool writeFile, Reporter report, CancellationToken cancellationToken)
+    private async Task RecordSchemaAsync(RunSession session, long version, bool writeFile, Reporter report, CancellationToken cancellationToken)
     {
-        var store = Database.History.Snapshots!;
         var file = writeFile ? SchemaFilePath : null;
         var watch = Stopwatch.StartNew();
-        var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var (fingerprint, snapshot) = await Database.Guard(
-            () => store.RecordAsync(connection, version, file is not null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (fingerprint, snapshot) = await Database.RecordSchemaAsync(session, version, file is not null, cancellationToken).ConfigureAwait(false);
         report.Verbose($"recorded the schema snapshot of version {version} (sha256:{fingerprint[..12]}…, {watch.ElapsedMilliseconds} ms).");
         if (file is not null && snapshot is not null)
         {
@@ -162,7 +160,7 @@ public sealed partial class MigrationService
     }
 
     /// <summary>Records after a run that failed part way but changed something, so drift is not reported for it; its own errors are only verbose.</summary>
-    private async Task RecordSchemaAfterFailureAsync(Session session, long version, bool writeFile, Reporter report)
+    private async Task RecordSchemaAfterFailureAsync(RunSession session, long version, bool writeFile, Reporter report)
     {
         try
         {
