@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 using SharedMigrations.Core.Database;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Model;
@@ -21,12 +20,8 @@ public sealed partial class MigrationService
     /// <summary>Reads the live schema of the service's database in one round trip (read-only, no lock).</summary>
     public async Task<SchemaSnapshot> GetSchemaAsync(CancellationToken cancellationToken = default)
     {
-        var store = Database.History.Snapshots!;
         var watch = Stopwatch.StartNew();
-        var (connection, snapshot) = await Database.OpenWithAsync(
-            c => Database.Guard(() => SchemaReader.ReadAsync(c, store.Query, cancellationToken), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
+        var snapshot = await Database.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogSnapshot(ServiceName, snapshot.Objects.Count, Database.Server, watch.ElapsedMilliseconds);
         return snapshot;
     }
@@ -43,12 +38,7 @@ public sealed partial class MigrationService
     /// <summary>The snapshot recorded by the last run that changed something, or null when none is.</summary>
     public async Task<RecordedSchema?> GetRecordedSchemaAsync(CancellationToken cancellationToken = default)
     {
-        var store = Database.History.Snapshots!;
-        var (connection, recorded) = await Database.OpenWithAsync(
-            c => Database.Guard(() => store.ReadLastAsync(c, cancellationToken), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-        return recorded;
+        return await Database.ReadRecordedSchemaAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -166,7 +156,7 @@ public sealed partial class MigrationService
         {
             await RecordSchemaAsync(session, version, writeFile, report, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or MigrationException or InvalidOperationException)
+        catch (Exception ex) when (ServiceDatabase.IsDatabaseError(ex) or ex is MigrationException or InvalidOperationException)
         {
             report.Verbose($"the schema snapshot could not be recorded after the failure: {ex.Message}");
         }

@@ -194,6 +194,29 @@ internal sealed class ServiceDatabase
         return await Guard(() => History.Snapshots!.RecordAsync(connection, version, returnSnapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads the live schema in one round trip on a connection of its own (read-only, no lock).</summary>
+    internal async Task<Schema.SchemaSnapshot> ReadSchemaAsync(CancellationToken cancellationToken)
+    {
+        var (connection, snapshot) = await OpenWithAsync(
+            c => Guard(() => Schema.SchemaReader.ReadAsync(c, History.Snapshots!.Query, cancellationToken), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return snapshot;
+    }
+
+    /// <summary>The snapshot recorded by the last run that changed something, or null.</summary>
+    internal async Task<Schema.RecordedSchema?> ReadRecordedSchemaAsync(CancellationToken cancellationToken)
+    {
+        var (connection, recorded) = await OpenWithAsync(
+            c => Guard(() => History.Snapshots!.ReadLastAsync(c, cancellationToken), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return recorded;
+    }
+
+    /// <summary>True for an error of the database client itself (not yet turned into a migration error).</summary>
+    internal static bool IsDatabaseError(Exception exception) => exception is NpgsqlException;
+
     internal string Redact(string? text) => SecretRedactor.Redact(text, _secrets);
 
     /// <summary>Turns a lost connection into a <see cref="DatabaseConnectionException"/> naming the service.</summary>
