@@ -156,7 +156,7 @@ public sealed partial class MigrationService
         {
             await RecordSchemaAsync(session, version, writeFile, report, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ServiceDatabase.IsDatabaseError(ex) or ex is MigrationException or InvalidOperationException)
+        catch (Exception ex) when (ServiceDatabase.IsDatabaseError(ex) || ex is MigrationException or InvalidOperationException)
         {
             report.Verbose($"the schema snapshot could not be recorded after the failure: {ex.Message}");
         }
