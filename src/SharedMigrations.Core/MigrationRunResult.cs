@@ -27,5 +27,8 @@ public sealed class MigrationRunResult
 
     public bool HistoryCreated { get; init; }
 
+    /// <summary>The step an up run paused before because <see cref="UpOptions.StopBefore"/> asked it to, or null.</summary>
+    internal PlannedStep? StoppedBefore { get; init; }
+
     public bool Succeeded => Results.All(r => r.Succeeded);
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Npgsql;
+using SharedMigrations.Core.Database;
 using SharedMigrations.Core.Errors;
 using SharedMigrations.Core.Model;
 using SharedMigrations.Core.Schema;
@@ -20,12 +20,8 @@ public sealed partial class MigrationService
     /// <summary>Reads the live schema of the service's database in one round trip (read-only, no lock).</summary>
     public async Task<SchemaSnapshot> GetSchemaAsync(CancellationToken cancellationToken = default)
     {
-        var store = Database.History.Snapshots!;
         var watch = Stopwatch.StartNew();
-        var (connection, snapshot) = await Database.OpenWithAsync(
-            c => Database.Guard(() => SchemaReader.ReadAsync(c, store.Query, cancellationToken), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
+        var snapshot = await Database.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogSnapshot(ServiceName, snapshot.Objects.Count, Database.Server, watch.ElapsedMilliseconds);
         return snapshot;
     }
@@ -42,12 +38,7 @@ public sealed partial class MigrationService
     /// <summary>The snapshot recorded by the last run that changed something, or null when none is.</summary>
     public async Task<RecordedSchema?> GetRecordedSchemaAsync(CancellationToken cancellationToken = default)
     {
-        var store = Database.History.Snapshots!;
-        var (connection, recorded) = await Database.OpenWithAsync(
-            c => Database.Guard(() => store.ReadLastAsync(c, cancellationToken), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-        return recorded;
+        return await Database.ReadRecordedSchemaAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -136,14 +127,11 @@ public sealed partial class MigrationService
     /// Records the live snapshot as that of <paramref name="version"/> under the run lock (one round trip), and rewrites
     /// <c>migration.schema_file</c> when <paramref name="writeFile"/> and it is set.
     /// </summary>
-    private async Task RecordSchemaAsync(Session session, long version, bool writeFile, Reporter report, CancellationToken cancellationToken)
+    private async Task RecordSchemaAsync(RunSession session, long version, bool writeFile, Reporter report, CancellationToken cancellationToken)
     {
-        var store = Database.History.Snapshots!;
         var file = writeFile ? SchemaFilePath : null;
         var watch = Stopwatch.StartNew();
-        var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var (fingerprint, snapshot) = await Database.Guard(
-            () => store.RecordAsync(connection, version, file is not null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (fingerprint, snapshot) = await Database.RecordSchemaAsync(session, version, file is not null, cancellationToken).ConfigureAwait(false);
         report.Verbose($"recorded the schema snapshot of version {version} (sha256:{fingerprint[..12]}…, {watch.ElapsedMilliseconds} ms).");
         if (file is not null && snapshot is not null)
         {
@@ -162,13 +150,13 @@ public sealed partial class MigrationService
     }
 
     /// <summary>Records after a run that failed part way but changed something, so drift is not reported for it; its own errors are only verbose.</summary>
-    private async Task RecordSchemaAfterFailureAsync(Session session, long version, bool writeFile, Reporter report)
+    private async Task RecordSchemaAfterFailureAsync(RunSession session, long version, bool writeFile, Reporter report)
     {
         try
         {
             await RecordSchemaAsync(session, version, writeFile, report, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or MigrationException or InvalidOperationException)
+        catch (Exception ex) when (ServiceDatabase.IsDatabaseError(ex) || ex is MigrationException or InvalidOperationException)
         {
             report.Verbose($"the schema snapshot could not be recorded after the failure: {ex.Message}");
         }

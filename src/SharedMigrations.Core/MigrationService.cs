@@ -77,88 +77,41 @@ public sealed partial class MigrationService
     {
         ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
-        var files = LoadFiles(report);
-        var settings = Database.Settings;
-        var allowOutOfOrder = options.AllowOutOfOrder || settings.OutOfOrder;
-
+        var files = LoadFiles(options, report);
         await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
-        var plan = MigrationPlanner.PlanUp(files, session.History, options.Target, options.Count, allowOutOfOrder, settings.ChecksumValidation);
-        foreach (var entry in plan.Entries.Where(e => e.State == MigrationState.Missing))
-        {
-            report.Warning($"version {entry.Version} ({entry.Name}) is applied but its file is missing.");
-        }
-
-        if (plan.Entries.Any(e => e.State == MigrationState.Modified) && !settings.ChecksumValidation)
-        {
-            report.Warning("some applied files changed since they were applied; checksum_validation is off, so they are ignored.");
-        }
-
-        if (plan.Refusals.Count > 0)
-        {
-            throw new MigrationRefusedException(ServiceName, plan.Refusals);
-        }
-
+        var plan = PlanUp(files, session.History, options, report);
         CheckDrift(session.History, report);
 
         report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest file {files.LatestVersion}).");
         var steps = new List<PlannedStep>();
-        var needsHistory = !session.History.Exists && plan.Migrations.Count > 0;
-        if (needsHistory)
+        if (!session.History.Exists && plan.Migrations.Count > 0)
         {
-            steps.Add(CreateHistoryStep());
+            steps.Add(MigrationPlanner.CreateHistoryStep(Database.Settings.TableName, Target));
         }
 
-        steps.AddRange(plan.Migrations.Select(m => UpStep(m)));
-        var results = new List<MigrationResult>();
-        var created = false;
+        steps.AddRange(plan.Migrations.Select(m => MigrationPlanner.UpStep(m, Target)));
+        var run = new UpRun(steps);
         if (options.DryRun)
         {
             await OfferAllAsync(options, steps, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            long Reached() => results.Where(r => r.Succeeded).Select(r => r.Version).DefaultIfEmpty(0).Max();
-            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Reached(), true, report) : Task.CompletedTask;
-            for (var i = 0; i < steps.Count; i++)
-            {
-                var step = steps[i];
-                if (options.Approve is { } approve && !await approve(step, cancellationToken).ConfigureAwait(false))
-                {
-                    report.Verbose($"stopped before: {step.Description} (declined).");
-                    break;
-                }
-
-                if (step.Kind == PlannedStepKind.CreateHistory)
-                {
-                    var watch = Stopwatch.StartNew();
-                    await Database.CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    created = true;
-                    report.Verbose($"created the history table {settings.TableName} and the audit log {settings.TableName.LogTable} ({watch.ElapsedMilliseconds} ms).");
-                    continue;
-                }
-
-                var migration = files.Find(step.Version)!;
-                results.Add(await RunStepAsync(step, i, steps.Count, report, async () => await Database.ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
-            }
-
-            if (results.Any(r => r.Succeeded))
-            {
-                await RecordSchemaAsync(session, Reached(), true, report, cancellationToken).ConfigureAwait(false);
-            }
+            await ExecuteUpAsync(session, files, run, options, report, cancellationToken).ConfigureAwait(false);
         }
 
-        var applied = results.Where(r => r.Succeeded).Select(r => r.Version).DefaultIfEmpty(0).Max();
         return new MigrationRunResult
         {
             Service = ServiceName,
             Direction = MigrationDirection.Up,
-            Results = results,
+            Results = run.Results,
             Planned = steps,
             FromVersion = session.History.CurrentVersion,
-            ToVersion = Math.Max(session.History.CurrentVersion, applied),
+            ToVersion = Math.Max(session.History.CurrentVersion, run.Reached),
             LockWaited = session.LockWaited,
             DryRun = options.DryRun,
-            HistoryCreated = created,
+            HistoryCreated = run.HistoryCreated,
+            StoppedBefore = run.StoppedBefore,
         };
     }
 
@@ -167,126 +120,57 @@ public sealed partial class MigrationService
     {
         ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
-        var files = LoadFiles(report);
-        var settings = Database.Settings;
-
+        var files = LoadFiles(options, report);
         await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
-        var failed = session.History.Records.Where(r => r.IsFailed).ToArray();
-        if (failed.Length > 0)
-        {
-            throw new MigrationRefusedException(ServiceName, failed.Select(f => new MigrationRefusal(
-                RefusalReason.Failed, f.Version, f.Name, files.Find(f.Version)?.FilePath,
-                $"version {f.Version} ({f.Name}) is Failed ({f.FailureSummary}); put the database right, then run Repair-MigrationHistory before rolling back.")).ToArray());
-        }
+        var plan = await PlanDownAsync(session, files, options, report, cancellationToken).ConfigureAwait(false);
 
-        var plan = MigrationPlanner.PlanDown(files, session.History, options.Target, options.Count);
-        var recorded = plan.Items.Any(i => i.UsesRecordedDown)
-            ? await Database.Guard(async () => await Database.History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), plan.Items.Where(i => i.UsesRecordedDown).Select(i => i.Applied.Version).ToArray(), cancellationToken), cancellationToken).ConfigureAwait(false)
-            : new Dictionary<long, string?>();
-
-        // Check every step before running any, so a refusal never leaves a rollback half done.
-        var work = new List<(RollbackItem Item, MigrationScript Down, TransactionMode Mode, PlannedStep Step)>();
-        foreach (var item in plan.Items)
-        {
-            var applied = item.Applied;
-            var label = item.File?.FileName ?? $"version {applied.Version} ({applied.Name}, file missing)";
-            MigrationScript down;
-            TransactionMode mode;
-            if (item.File is { } file)
-            {
-                down = file.Down;
-                mode = file.Transaction;
-            }
-            else
-            {
-                var text = recorded.GetValueOrDefault(applied.Version);
-                down = text is null ? MigrationScript.Empty : MigrationScript.FromText(text);
-                mode = applied.Transaction;
-                report.Verbose($"{label}: the file is gone; rolling back with the DOWN recorded when it was applied.");
-            }
-
-            if (settings.RollbackSafety && !options.Force)
-            {
-                if (item.Modified)
-                {
-                    throw new RollbackRefusedException(
-                        $"{ServiceName}: {label} changed since it was applied, so its DOWN may not undo what was applied. Nothing was rolled back. " +
-                        "Restore the file, accept the edit with Repair-MigrationHistory, or pass -Force.",
-                        applied.Version, item.File?.FilePath)
-                    { Service = ServiceName };
-                }
-
-                if (down.IsEmpty)
-                {
-                    throw new RollbackRefusedException(
-                        $"{ServiceName}: {label} has no DOWN statements, so nothing would undo it. Nothing was rolled back. " +
-                        "Write its DOWN section, or pass -Force to remove it from the history without running anything.",
-                        applied.Version, item.File?.FilePath)
-                    { Service = ServiceName };
-                }
-            }
-
-            var step = new PlannedStep
-            {
-                Service = ServiceName,
-                Kind = PlannedStepKind.Migration,
-                Version = applied.Version,
-                Name = applied.Name,
-                Direction = MigrationDirection.Down,
-                FilePath = item.File?.FilePath,
-                Transaction = mode,
-                Statements = down.Statements.Count,
-                Server = Database.Server,
-                Description = $"roll back {label} on {Database.Server}: " +
-                    (down.IsEmpty ? "no DOWN statements; only its history row is removed" : $"{down.Statements.Count} DOWN statement(s) {(mode == TransactionMode.None ? "one by one outside a transaction" : "in one transaction")}") +
-                    (item.UsesRecordedDown ? " (the DOWN recorded at apply time)" : string.Empty),
-            };
-            work.Add((item, down, mode, step));
-        }
-
-        report.Verbose($"{work.Count} migration(s) to roll back (current version {session.History.CurrentVersion}).");
+        report.Verbose($"{plan.Steps.Count} migration(s) to roll back (current version {session.History.CurrentVersion}).");
         var results = new List<MigrationResult>();
-        if (options.DryRun)
-        {
-            await OfferAllAsync(options, work.Select(w => w.Step).ToArray(), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Remaining(), true, report) : Task.CompletedTask;
-            for (var i = 0; i < work.Count; i++)
-            {
-                var (item, down, mode, step) = work[i];
-                if (options.Approve is { } approve && !await approve(step, cancellationToken).ConfigureAwait(false))
-                {
-                    report.Verbose($"stopped before: {step.Description} (declined).");
-                    break;
-                }
-
-                results.Add(await RunStepAsync(step, i, work.Count, report, async () => await Database.RevertAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), item.Applied, down, mode, item.File, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
-            }
-        }
-
         long Remaining() => session.History.Records
             .Where(r => !r.IsFailed && !results.Any(x => x.Succeeded && x.Version == r.Version))
             .Select(r => r.Version)
             .DefaultIfEmpty(0)
             .Max();
+        if (options.DryRun)
+        {
+            await OfferAllAsync(options, plan.Steps.Select(w => w.Step).ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Remaining(), true, report) : Task.CompletedTask;
+            await ExecuteDownAsync(session, plan, results, options, report, cancellationToken).ConfigureAwait(false);
+        }
+
         var remaining = Remaining();
         if (results.Any(r => r.Succeeded))
         {
             await RecordSchemaAsync(session, remaining, true, report, cancellationToken).ConfigureAwait(false);
         }
+
         return new MigrationRunResult
         {
             Service = ServiceName,
             Direction = MigrationDirection.Down,
             Results = results,
-            Planned = work.Select(w => w.Step).ToArray(),
+            Planned = plan.Steps.Select(w => w.Step).ToArray(),
             FromVersion = session.History.CurrentVersion,
             ToVersion = remaining,
             LockWaited = session.LockWaited,
             DryRun = options.DryRun,
         };
+    }
+
+    /// <summary>
+    /// The plan of a rollback from one read-only read of the history (no lock), refusing as <see cref="RollbackAsync"/> would:
+    /// what a fleet checks against the services that depend on this one before it rolls anything back.
+    /// </summary>
+    internal async Task<IReadOnlyList<PlannedStep>> PlanRollbackAsync(DownOptions options, CancellationToken cancellationToken)
+    {
+        var report = new Reporter(ServiceName, options.Observer, _logger);
+        var files = LoadFiles(options, report);
+        await using var session = await OpenSessionAsync(dryRun: true, report, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanDownAsync(session, files, options, report, cancellationToken).ConfigureAwait(false);
+        return plan.Steps.Select(s => s.Step).ToArray();
     }
 
     /// <summary>The state of every migration and of the service, from one read of the history (no lock, read-only).</summary>
@@ -362,49 +246,22 @@ public sealed partial class MigrationService
     {
         ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
-        var files = LoadFiles(report);
+        var files = LoadFiles(options, report);
         await using var session = await OpenSessionAsync(options.DryRun, report, cancellationToken).ConfigureAwait(false);
-        var entries = MigrationPlanner.Evaluate(files, session.History);
-        var steps = new List<(MigrationStatusEntry Entry, PlannedStep Step)>();
-        foreach (var entry in entries)
-        {
-            var label = entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath);
-            var repair = entry.State switch
-            {
-                MigrationState.Modified => (Kind: PlannedStepKind.AcceptChecksum, What: $"accept the edited {label} on {Database.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN"),
-                MigrationState.Failed => (Kind: PlannedStepKind.ClearFailed, What: $"clear the Failed record of {label} on {Database.Server} ({entry.Detail}); it becomes Pending and runs again on the next up"),
-                _ => ((PlannedStepKind Kind, string What)?)null,
-            };
-            if (repair is { } r)
-            {
-                steps.Add((entry, new PlannedStep
-                {
-                    Service = ServiceName,
-                    Kind = r.Kind,
-                    Version = entry.Version,
-                    Name = entry.Name,
-                    Direction = MigrationDirection.Repair,
-                    FilePath = entry.FilePath,
-                    Server = Database.Server,
-                    Description = r.What,
-                }));
-            }
-        }
-
-        var events = new List<MigrationEvent>();
+        var steps = MigrationPlanner.PlanRepair(files, session.History, Target);
         if (steps.Count == 0)
         {
             report.Verbose("nothing to repair: no Modified or Failed migration.");
-            return events;
+            return Array.Empty<MigrationEvent>();
         }
 
         if (options.DryRun)
         {
             await OfferAllAsync(options, steps.Select(s => s.Step).ToArray(), cancellationToken).ConfigureAwait(false);
-            return events;
+            return Array.Empty<MigrationEvent>();
         }
 
-        var approved = new List<(MigrationStatusEntry Entry, PlannedStep Step)>();
+        var approved = new List<RepairStep>();
         foreach (var step in steps)
         {
             if (options.Approve is null || await options.Approve(step.Step, cancellationToken).ConfigureAwait(false))
@@ -415,19 +272,16 @@ public sealed partial class MigrationService
 
         if (approved.Count == 0)
         {
-            return events;
+            return Array.Empty<MigrationEvent>();
         }
 
-        var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        events.AddRange(await Database.RepairAsync(
-            connection, approved.Select(a => (a.Entry, a.Step.Kind)).ToArray(), cancellationToken).ConfigureAwait(false));
+        var events = await Database.RepairAsync(session, approved.Select(a => (a.Entry, a.Step.Kind)).ToArray(), cancellationToken).ConfigureAwait(false);
         foreach (var e in events)
         {
             report.Verbose($"repaired version {e.Version} ({e.Name}): {e.Detail}.");
         }
 
         await RecordSchemaAsync(session, session.History.CurrentVersion, false, report, cancellationToken).ConfigureAwait(false);
-
         return events;
     }
 
@@ -445,6 +299,18 @@ public sealed partial class MigrationService
             Database.Settings.Versioning,
             ServiceName,
             Definition is null ? null : MigrationFileWriter.TeamTemplatesFolder(Definition));
+
+    private MigrationSet LoadFiles(RunOptions options, Reporter report)
+    {
+        if (options.Files is { } loaded)
+        {
+            // A fleet run loaded the folder once, while planning, and hands the set over.
+            report.Verbose($"loaded {loaded.Count} migration file(s) from {loaded.Directory} ({options.FilesLoadTime.TotalMilliseconds:0} ms).");
+            return loaded;
+        }
+
+        return LoadFiles(report);
+    }
 
     private MigrationSet LoadFiles(Reporter report)
     {
@@ -506,48 +372,16 @@ public sealed partial class MigrationService
         }
     }
 
-    private PlannedStep CreateHistoryStep() => new()
+    private async Task<RunSession> OpenSessionAsync(bool dryRun, Reporter report, CancellationToken cancellationToken)
     {
-        Service = ServiceName,
-        Kind = PlannedStepKind.CreateHistory,
-        Server = Database.Server,
-        Description = $"create the history table {Database.Settings.TableName} and the audit log {Database.Settings.TableName.LogTable} on {Database.Server}",
-    };
-
-    private PlannedStep UpStep(Migration migration) => new()
-    {
-        Service = ServiceName,
-        Kind = PlannedStepKind.Migration,
-        Version = migration.Version,
-        Name = migration.Name,
-        Direction = MigrationDirection.Up,
-        FilePath = migration.FilePath,
-        Transaction = migration.Transaction,
-        Statements = migration.Up.Statements.Count,
-        Server = Database.Server,
-        Migration = migration,
-        Description = $"apply {migration.FileName} on {Database.Server}: {migration.Up.Statements.Count} statement(s) " +
-            (migration.Transaction == TransactionMode.None ? "one by one outside a transaction (Transaction: none)" : "in one transaction with its history row"),
-    };
-
-    private async Task<Session> OpenSessionAsync(bool dryRun, Reporter report, CancellationToken cancellationToken)
-    {
+        // A dry run takes no lock and reads on a read-only session: it changes nothing, not even by waiting in line.
         var watch = Stopwatch.StartNew();
-        Session session;
-        if (dryRun)
+        var session = await Database.OpenRunSessionAsync(dryRun, holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
+        if (!dryRun)
         {
-            // No lock, a read-only session: a dry run changes nothing, not even by waiting in line.
-            var (connection, snapshot) = await Database.OpenWithAsync(c => Database.ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
-            session = new Session(Database, null, snapshot, connection);
-        }
-        else
-        {
-            // The lock and the state query in one round trip, on the lock's connection.
-            var runLock = await Database.AcquireLockAndReadHistoryAsync(holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
-            report.Verbose(runLock.Waited > TimeSpan.Zero
-                ? $"took the run lock after waiting {runLock.Waited.TotalSeconds:0.0} s for another run."
+            report.Verbose(session.LockWaited > TimeSpan.Zero
+                ? $"took the run lock after waiting {session.LockWaited.TotalSeconds:0.0} s for another run."
                 : $"took the run lock ({watch.ElapsedMilliseconds} ms).");
-            session = new Session(Database, runLock, runLock.History!, null);
         }
 
         var history = session.History;
@@ -556,36 +390,6 @@ public sealed partial class MigrationService
             : $"no history table {Database.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
         report.Observer?.OnHistoryRead(ServiceName, history);
         return session;
-    }
-
-    /// <summary>
-    /// A run's lock, the history read under it, and the connection migrations run on — opened only when there is work,
-    /// so that a run with nothing to do costs the lock's connection alone (lock and state query, then unlock).
-    /// </summary>
-    private sealed class Session(ServiceDatabase database, RunLock? runLock, HistorySnapshot history, NpgsqlConnection? connection) : IAsyncDisposable
-    {
-        private NpgsqlConnection? _connection = connection;
-
-        public HistorySnapshot History { get; } = history;
-
-        public TimeSpan LockWaited => runLock?.Waited ?? TimeSpan.Zero;
-
-        /// <summary>The connection the work runs on (not the lock's: the lock has a dedicated session).</summary>
-        public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
-            _connection ??= await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (runLock is not null)
-            {
-                await runLock.DisposeAsync().ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>Sends what a run does to the observer and the logger.</summary>

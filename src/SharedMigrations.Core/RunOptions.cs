@@ -12,4 +12,10 @@ public abstract class RunOptions
     public Func<PlannedStep, CancellationToken, ValueTask<bool>>? Approve { get; init; }
 
     public MigrationObserver? Observer { get; init; }
+
+    /// <summary>The migration files when the caller loaded them already (a fleet run loads each folder once); null: load them.</summary>
+    internal Model.MigrationSet? Files { get; init; }
+
+    /// <summary>How long loading <see cref="Files"/> took, for the verbose line.</summary>
+    internal TimeSpan FilesLoadTime { get; init; }
 }

@@ -136,6 +136,88 @@ internal sealed class ServiceDatabase
         return events;
     }
 
+    /// <summary>
+    /// Opens a run's session: for a dry run a read-only read of the history without the lock; otherwise the run lock and
+    /// the state query in one round trip, on the lock's connection.
+    /// </summary>
+    internal async Task<RunSession> OpenRunSessionAsync(bool dryRun, Action<RunLockHolder?> onWaiting, CancellationToken cancellationToken)
+    {
+        if (dryRun)
+        {
+            var (connection, snapshot) = await OpenWithAsync(c => ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            return new RunSession(OpenConnectionAsync, null, snapshot, connection);
+        }
+
+        var runLock = await AcquireLockAndReadHistoryAsync(onWaiting, cancellationToken).ConfigureAwait(false);
+        return new RunSession(OpenConnectionAsync, runLock, runLock.History!, null);
+    }
+
+    /// <summary>Creates the history table and audit log on the session's connection.</summary>
+    internal async Task CreateHistoryAsync(RunSession session, CancellationToken cancellationToken) =>
+        await CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Applies one migration on the session's connection.</summary>
+    internal async Task<MigrationResult> ApplyAsync(RunSession session, Migration migration, CancellationToken cancellationToken) =>
+        await ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Rolls back one step of a down plan on the session's connection.</summary>
+    internal async Task<MigrationResult> RevertAsync(RunSession session, RollbackStep step, CancellationToken cancellationToken) =>
+        await RevertAsync(
+            await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), step.Item.Applied, step.Down, step.Mode, step.Item.File, cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>The DOWN scripts recorded at apply time for <paramref name="versions"/>.</summary>
+    internal async Task<IReadOnlyDictionary<long, string?>> ReadDownScriptsAsync(
+        RunSession session, IReadOnlyCollection<long> versions, CancellationToken cancellationToken)
+    {
+        if (versions.Count == 0)
+        {
+            return new Dictionary<long, string?>();
+        }
+
+        return await Guard(
+            async () => await History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), versions, cancellationToken)
+                .ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Repairs the history on the session's connection (see the overload on a connection).</summary>
+    internal async Task<IReadOnlyList<MigrationEvent>> RepairAsync(
+        RunSession session, IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs, CancellationToken cancellationToken) =>
+        await RepairAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), repairs, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Records the live schema snapshot as that of <paramref name="version"/> on the session's connection (one round trip).</summary>
+    internal async Task<(string Fingerprint, Schema.SchemaSnapshot? Snapshot)> RecordSchemaAsync(
+        RunSession session, long version, bool returnSnapshot, CancellationToken cancellationToken)
+    {
+        var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(() => History.Snapshots!.RecordAsync(connection, version, returnSnapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the live schema in one round trip on a connection of its own (read-only, no lock).</summary>
+    internal async Task<Schema.SchemaSnapshot> ReadSchemaAsync(CancellationToken cancellationToken)
+    {
+        var (connection, snapshot) = await OpenWithAsync(
+            c => Guard(() => Schema.SchemaReader.ReadAsync(c, History.Snapshots!.Query, cancellationToken), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return snapshot;
+    }
+
+    /// <summary>The snapshot recorded by the last run that changed something, or null.</summary>
+    internal async Task<Schema.RecordedSchema?> ReadRecordedSchemaAsync(CancellationToken cancellationToken)
+    {
+        var (connection, recorded) = await OpenWithAsync(
+            c => Guard(() => History.Snapshots!.ReadLastAsync(c, cancellationToken), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return recorded;
+    }
+
+    /// <summary>True for an error of the database client itself (not yet turned into a migration error).</summary>
+    internal static bool IsDatabaseError(Exception exception) => exception is NpgsqlException;
+
     internal string Redact(string? text) => SecretRedactor.Redact(text, _secrets);
 
     /// <summary>Turns a lost connection into a <see cref="DatabaseConnectionException"/> naming the service.</summary>

@@ -24,9 +24,29 @@ internal static class ConnectionResolver
         overrides ??= ConnectionOverrides.None;
         getVariable ??= Environment.GetEnvironmentVariable;
         var builder = new NpgsqlConnectionStringBuilder();
-        var secrets = new List<string>();
+        ApplyEnvironment(builder, getVariable);                  // 1. PG* environment variables (lowest).
+        ApplyConfig(builder, database, configPath, getVariable); // 2. config.yaml.
+        var overridden = ApplyOverrides(builder, overrides);     // 3. -Credential, 4. -ConnectionString (highest).
+        CheckUnresolvedVariables(database, serviceName, configPath, overrides, overridden);
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            builder.Host = "localhost";
+        }
 
-        // 1. PG* environment variables (lowest).
+        var secrets = new List<string>();
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            secrets.Add(builder.Password);
+        }
+
+        ApplyEngineOptions(builder, serviceName);
+        var retries = database.ConnectRetries ?? DefaultConnectRetries;
+        var host = builder.Host!;
+        return new ConnectionInfo(builder.ConnectionString, host, builder.Port, builder.Database, builder.Username, secrets, retries);
+    }
+
+    private static void ApplyEnvironment(NpgsqlConnectionStringBuilder builder, Func<string, string?> getVariable)
+    {
         Set(builder, "Host", getVariable("PGHOST"), "PGHOST");
         Set(builder, "Port", getVariable("PGPORT"), "PGPORT");
         Set(builder, "Database", getVariable("PGDATABASE"), "PGDATABASE");
@@ -37,8 +57,10 @@ internal static class ConnectionResolver
         {
             builder.Timeout = Math.Min(pgTimeout, MaxConnectTimeoutSeconds);
         }
+    }
 
-        // 2. config.yaml.
+    private static void ApplyConfig(NpgsqlConnectionStringBuilder builder, DatabaseSettings database, string? configPath, Func<string, string?> getVariable)
+    {
         var fromConfig = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (database.ConnectionString is { } configConnection)
         {
@@ -62,8 +84,11 @@ internal static class ConnectionResolver
         {
             builder.Timeout = (int)DefaultConnectTimeout.TotalSeconds;
         }
+    }
 
-        // 3. -Credential.
+    /// <summary>-Credential, then -ConnectionString; returns the keys they set.</summary>
+    private static HashSet<string> ApplyOverrides(NpgsqlConnectionStringBuilder builder, ConnectionOverrides overrides)
+    {
         var overridden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (overrides.Username is { Length: > 0 })
         {
@@ -77,7 +102,6 @@ internal static class ConnectionResolver
             overridden.Add("Password");
         }
 
-        // 4. -ConnectionString (highest).
         if (overrides.ConnectionString is { Length: > 0 } explicitConnection)
         {
             foreach (var key in Overlay(builder, explicitConnection, "-ConnectionString", null))
@@ -86,7 +110,13 @@ internal static class ConnectionResolver
             }
         }
 
-        // Variables that were not set matter only for values nothing else supplied.
+        return overridden;
+    }
+
+    /// <summary>Variables that were not set matter only for values nothing else supplied.</summary>
+    private static void CheckUnresolvedVariables(
+        DatabaseSettings database, string serviceName, string? configPath, ConnectionOverrides overrides, HashSet<string> overridden)
+    {
         foreach (var (key, variable) in database.UnresolvedVariables)
         {
             var property = key switch
@@ -102,22 +132,17 @@ internal static class ConnectionResolver
             if (!overridden.Contains(property) && !(key == "database.connection_string" && overrides.ConnectionString is not null))
             {
                 throw new ConfigurationException(
-                    $"{serviceName}: {key} in {configPath ?? "config.yaml"} uses ${{{variable}}}, which is not set. Set the environment variable {variable}, give a default (${{{variable}:-value}}), or pass -ConnectionString / -Credential.",
+                    $"{serviceName}: {key} in {configPath ?? "config.yaml"} uses ${{{variable}}}, which is not set. Set the environment variable {variable}, " +
+                    $"give a default (${{{variable}:-value}}), or pass -ConnectionString / -Credential.",
                     configPath,
                     key);
             }
         }
+    }
 
-        if (string.IsNullOrEmpty(builder.Host))
-        {
-            builder.Host = "localhost";
-        }
-
-        if (!string.IsNullOrEmpty(builder.Password))
-        {
-            secrets.Add(builder.Password);
-        }
-
+    /// <summary>What the engine always sets, whatever the sources said.</summary>
+    private static void ApplyEngineOptions(NpgsqlConnectionStringBuilder builder, string serviceName)
+    {
         builder.ApplicationName = ApplicationName(serviceName);
         builder.CommandTimeout = 0; // migrations may run long; statement_timeout is the server-side guard
         builder.PersistSecurityInfo = false;
@@ -129,10 +154,6 @@ internal static class ConnectionResolver
         // A warm session keeps its connections for the next command, but a fleet run must not hold a hundred idle
         // connections for minutes (other processes would meet "too many clients").
         builder.ConnectionIdleLifetime = 30;
-
-        var retries = database.ConnectRetries ?? DefaultConnectRetries;
-        var host = builder.Host!;
-        return new ConnectionInfo(builder.ConnectionString, host, builder.Port, builder.Database, builder.Username, secrets, retries);
     }
 
     /// <summary>application_name: the tool, the service and the host, cut to PostgreSQL's 63 bytes.</summary>

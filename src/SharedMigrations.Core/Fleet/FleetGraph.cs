@@ -32,7 +32,9 @@ internal sealed class FleetGraph
         {
             try
             {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
                 member.Files = member.Engine.Loader.Load();
+                member.LoadTime = watch.Elapsed;
             }
             catch (MigrationException ex)
             {

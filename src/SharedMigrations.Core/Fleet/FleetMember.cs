@@ -25,6 +25,9 @@ internal sealed class FleetMember
 
     public MigrationException? LoadError { get; set; }
 
+    /// <summary>How long loading <see cref="Files"/> took (the run is handed the loaded set rather than loading it again).</summary>
+    public TimeSpan LoadTime { get; set; }
+
     public List<FleetMember> DependsOnInRun { get; } = new();
 
     public List<OutsideService> DependsOnOutside { get; } = new();
