@@ -361,7 +361,8 @@ internal sealed class StatementModel
         }
     }
 
-    private void ReadTruncate(TokenCursor t, LintToken[] tokens)
+    /// <summary>The tables of TRUNCATE and LOCK: <c>[TABLE] [ONLY] name [*] [, ...]</c>.</summary>
+    private static List<SqlName> ReadTableList(TokenCursor t)
     {
         t.Word("TABLE");
         var tables = new List<SqlName>();
@@ -380,6 +381,13 @@ internal sealed class StatementModel
                 break;
             }
         }
+
+        return tables;
+    }
+
+    private void ReadTruncate(TokenCursor t, LintToken[] tokens)
+    {
+        var tables = ReadTableList(t);
 
         var cascade = FindTopLevelWord(tokens, "CASCADE") is not null;
         foreach (var table in tables)
@@ -502,23 +510,7 @@ internal sealed class StatementModel
 
     private void ReadLock(TokenCursor t, LintToken[] tokens)
     {
-        t.Word("TABLE");
-        var tables = new List<SqlName>();
-        while (true)
-        {
-            t.Word("ONLY");
-            if (t.ReadName() is not { } table)
-            {
-                break;
-            }
-
-            tables.Add(table);
-            t.Punctuation('*');
-            if (!t.Punctuation(','))
-            {
-                break;
-            }
-        }
+        var tables = ReadTableList(t);
 
         var mode = LockMode.AccessExclusive;
         if (FindTopLevelWord(tokens, "IN") is { } @in)
