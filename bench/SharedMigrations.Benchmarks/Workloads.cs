@@ -530,7 +530,7 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Row = FilesLoad,
                 Run = (_, _) =>
                 {
-                    MigrationLoader.ClearReadings();
+                    FolderReadingCache.Shared.Clear();
                     Expect(sizes.Files, new MigrationLoader(corpus.Migrations).Load().Count, "migrations");
                     return Task.FromResult(Timing.Wall);
                 },

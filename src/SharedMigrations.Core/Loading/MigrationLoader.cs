@@ -10,7 +10,6 @@ namespace SharedMigrations.Core.Loading;
 internal sealed class MigrationLoader
 {
     private readonly ILogger _logger;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Reading> Readings = new(StringComparer.Ordinal);
 
     public MigrationLoader(string migrationsPath, string? serviceName = null)
         : this(migrationsPath, null, serviceName)
@@ -31,8 +30,8 @@ internal sealed class MigrationLoader
     /// <summary>The service the folder belongs to, used in messages.</summary>
     public string? ServiceName { get; }
 
-    /// <summary>Forgets every folder reading this process keeps, so the next load reads and checksums every file again.</summary>
-    internal static void ClearReadings() => Readings.Clear();
+    /// <summary>The readings this loader reuses: the process-wide cache.</summary>
+    private static FolderReadingCache Cache => FolderReadingCache.Shared;
 
     /// <summary>How many migration files the folder holds, without reading them.</summary>
     public int CountFiles() =>
@@ -56,12 +55,11 @@ internal sealed class MigrationLoader
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToArray();
 
-        // A folder is read again and again (the fleet plan then the run, every command of a warm session, every CI
-        // no-op): reuse the last reading of this folder while no file was added, removed, resized or rewritten since.
+        // Reuse the last reading of this folder while no file was added, removed, resized or rewritten since (FolderReadingCache).
         var fingerprint = new FolderFingerprint(entries.Select(f => (f.Name, f.Length, f.LastWriteTimeUtc.Ticks)).ToArray());
-        if (Readings.TryGetValue(MigrationsPath, out var last) && last.Fingerprint.Equals(fingerprint))
+        if (Cache.TryGet(MigrationsPath, fingerprint, out var cached))
         {
-            return last.Set;
+            return cached;
         }
 
         var files = entries.Select(f => f.FullName).ToArray();
@@ -102,7 +100,7 @@ internal sealed class MigrationLoader
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         _logger.LogDebug("Loaded {Count} migrations from {Path}.", migrations.Count, MigrationsPath);
         var set = new MigrationSet(MigrationsPath, migrations, diagnostics);
-        Readings[MigrationsPath] = new Reading(fingerprint, set);
+        Cache.Store(MigrationsPath, fingerprint, set);
         return set;
     }
 
