@@ -37,6 +37,19 @@ public sealed partial class MigrationService
         return plan;
     }
 
+    /// <summary>The steps of an up plan: creating the history table first when there is none and something to apply.</summary>
+    private List<PlannedStep> UpSteps(HistorySnapshot history, UpPlan plan)
+    {
+        var steps = new List<PlannedStep>(plan.Migrations.Count + 1);
+        if (!history.Exists && plan.Migrations.Count > 0)
+        {
+            steps.Add(MigrationPlanner.CreateHistoryStep(Database.Settings.TableName, Target));
+        }
+
+        steps.AddRange(plan.Migrations.Select(m => MigrationPlanner.UpStep(m, Target)));
+        return steps;
+    }
+
     /// <summary>
     /// The plan for down (reading the DOWN recorded at apply time for files that are gone); throws its refusals, so that a
     /// refusal never leaves a rollback half done.

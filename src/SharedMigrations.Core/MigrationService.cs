@@ -83,13 +83,7 @@ public sealed partial class MigrationService
         CheckDrift(session.History, report);
 
         report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest file {files.LatestVersion}).");
-        var steps = new List<PlannedStep>();
-        if (!session.History.Exists && plan.Migrations.Count > 0)
-        {
-            steps.Add(MigrationPlanner.CreateHistoryStep(Database.Settings.TableName, Target));
-        }
-
-        steps.AddRange(plan.Migrations.Select(m => MigrationPlanner.UpStep(m, Target)));
+        var steps = UpSteps(session.History, plan);
         var run = new UpRun(steps);
         if (options.DryRun)
         {
@@ -113,6 +107,23 @@ public sealed partial class MigrationService
             HistoryCreated = run.HistoryCreated,
             StoppedBefore = run.StoppedBefore,
         };
+    }
+
+    /// <summary>
+    /// The steps <see cref="RunMigrationsAsync(UpOptions, CancellationToken)"/> would take now (as DbUp's GetScriptsToExecute),
+    /// from one read-only read of the history: no lock, nothing changed, not even the history table created. Throws what
+    /// the run would refuse with (<see cref="MigrationRefusedException"/>, a schema drift under migration.on_drift: refuse).
+    /// <see cref="RunOptions.DryRun"/> and <see cref="RunOptions.Approve"/> of <paramref name="options"/> are not used.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedStep>> PlanUpAsync(UpOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new UpOptions();
+        var report = new Reporter(ServiceName, options.Observer, _logger);
+        var files = LoadFiles(options, report);
+        await using var session = await OpenSessionAsync(dryRun: true, report, cancellationToken).ConfigureAwait(false);
+        var plan = PlanUp(files, session.History, options, report);
+        CheckDrift(session.History, report);
+        return UpSteps(session.History, plan);
     }
 
     /// <summary>Rolls back, newest application first: by default the newest one; <c>Target</c> leaves that version as the newest applied (0: all).</summary>
@@ -161,11 +172,15 @@ public sealed partial class MigrationService
     }
 
     /// <summary>
-    /// The plan of a rollback from one read-only read of the history (no lock), refusing as <see cref="RollbackAsync"/> would:
-    /// what a fleet checks against the services that depend on this one before it rolls anything back.
+    /// The steps <see cref="RollbackAsync"/> would take now, newest application first, from one read-only read of the history
+    /// (no lock, nothing changed); throws what the rollback would refuse with (<see cref="MigrationRefusedException"/>,
+    /// <see cref="RollbackRefusedException"/>). What a fleet checks against the services that depend on this one before it
+    /// rolls anything back. <see cref="RunOptions.DryRun"/> and <see cref="RunOptions.Approve"/> of <paramref name="options"/>
+    /// are not used.
     /// </summary>
-    internal async Task<IReadOnlyList<PlannedStep>> PlanRollbackAsync(DownOptions options, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PlannedStep>> PlanRollbackAsync(DownOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var report = new Reporter(ServiceName, options.Observer, _logger);
         var files = LoadFiles(options, report);
         await using var session = await OpenSessionAsync(dryRun: true, report, cancellationToken).ConfigureAwait(false);
