@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Tasks:
-      Build    check the code layout (dotnet format whitespace), compile (code style checked), assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
+      Build    check the code layout (dotnet format whitespace, C# lines at most 140 characters: build/Test-LineLength.ps1), compile (code style checked), assemble the module in out/SharedMigrations/<version>/ (cmdlets at the root, the engine and its
                dependencies in Dependencies/), generate the MAML help from docs/commands, check the file list.
       Test     Build, start a throwaway PostgreSQL (tests/TestDatabase), run the xunit engine tests and the Pester
                module tests against it. Writes the packages first (as Package does), so the Package tests can install them.
@@ -106,6 +106,8 @@ function Invoke-Build {
     # The code-style rules (naming, usings, namespaces) are checked by the compiler (EnforceCodeStyleInBuild).
     Write-Step 'Checking the code layout (dotnet format whitespace --verify-no-changes)'
     Invoke-Native dotnet format whitespace $Root --folder --verify-no-changes --exclude (Join-Path $Root 'out')
+    Write-Step 'Checking the line length (C# lines of src/, tests/, bench/ at most 140 characters)'
+    & (Join-Path $Root 'build/Test-LineLength.ps1') -Root $Root
 
     $final = $ModuleRoot
     $stage = Join-Path $Root "out/obj/stage/$Version"

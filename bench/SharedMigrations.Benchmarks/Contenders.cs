@@ -5,7 +5,10 @@ using SharedMigrations.Core;
 
 namespace SharedMigrations.Benchmarks;
 
-/// <summary>How each tool is driven: our engine in this process, the module in the warm session or in a fresh pwsh, psql, DbUp and Evolve as libraries.</summary>
+/// <summary>
+/// How each tool is driven: our engine in this process, the module in the warm session or in a fresh pwsh, psql, DbUp and Evolve as
+/// libraries.
+/// </summary>
 public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession session, string moduleManifest)
 {
     public BenchDatabase Database => database;
@@ -32,7 +35,10 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
 
     // ---- the module ----
 
-    /// <summary>A PowerShell command in a fresh pwsh: the whole process, as a CI step runs it. Reports [import ms, import + command ms] measured inside.</summary>
+    /// <summary>
+    /// A PowerShell command in a fresh pwsh: the whole process, as a CI step runs it. Reports [import ms, import + command ms] measured
+    /// inside.
+    /// </summary>
     public async Task<ProcessOutcome> WholeProcessAsync(string command, int? port = null)
     {
         var script =
@@ -47,7 +53,8 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
         outcome.EnsureSuccess($"pwsh -Command \"{command}\"");
         if (outcome.Reported().Length != 2)
         {
-            throw new InvalidOperationException($"pwsh -Command \"{command}\" did not report its time: {ProcessRunner.Tail(outcome.Output)}");
+            throw new InvalidOperationException(
+                $"pwsh -Command \"{command}\" did not report its time: {ProcessRunner.Tail(outcome.Output)}");
         }
 
         return outcome;
@@ -55,7 +62,10 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
 
     /// <summary>pwsh -NoProfile -Command exit: PowerShell's start-up alone.</summary>
     public async Task<ProcessOutcome> PwshStartupAsync() =>
-        (await ProcessRunner.RunAsync(tools.Pwsh.FileName, tools.Pwsh.Prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", "exit"]), database.ChildEnvironment()).ConfigureAwait(false))
+        (await ProcessRunner.RunAsync(
+            tools.Pwsh.FileName,
+            tools.Pwsh.Prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", "exit"]),
+            database.ChildEnvironment()).ConfigureAwait(false))
             .EnsureSuccess("pwsh -Command exit");
 
     public string ModuleManifest => moduleManifest;
@@ -63,8 +73,12 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
     /// <summary>Import-Module of a manifest (ours by default) in a fresh pwsh; reports [import ms] measured inside.</summary>
     public async Task<ProcessOutcome> ImportAsync(string? manifest = null)
     {
-        var script = $"$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module {Quote(manifest ?? moduleManifest)}; [Console]::Out.WriteLine(\"@@BENCH`t$($w.Elapsed.TotalMilliseconds)\")";
-        var outcome = await ProcessRunner.RunAsync(tools.Pwsh.FileName, tools.Pwsh.Prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", script]), database.ChildEnvironment()).ConfigureAwait(false);
+        var script = $"$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module {Quote(manifest ?? moduleManifest)}; " +
+            $"[Console]::Out.WriteLine(\"@@BENCH`t$($w.Elapsed.TotalMilliseconds)\")";
+        var outcome = await ProcessRunner.RunAsync(
+            tools.Pwsh.FileName,
+            tools.Pwsh.Prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", script]),
+            database.ChildEnvironment()).ConfigureAwait(false);
         return outcome.EnsureSuccess("pwsh -Command Import-Module");
     }
 
@@ -76,38 +90,65 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
     {
         var host = Environment.ProcessPath ?? "dotnet";
         var self = System.Reflection.Assembly.GetEntryAssembly()!.Location;
-        var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? new[] { self, "--cold", operation, serviceFolder } : ["--cold", operation, serviceFolder];
-        return (await ProcessRunner.RunAsync(host, arguments, database.ChildEnvironment()).ConfigureAwait(false)).EnsureSuccess($"--cold {operation}");
+        var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? new[] { self, "--cold", operation, serviceFolder } : [
+            "--cold",
+            operation,
+            serviceFolder];
+        return (await ProcessRunner.RunAsync(
+            host,
+            arguments,
+            database.ChildEnvironment()).ConfigureAwait(false)).EnsureSuccess($"--cold {operation}");
     }
 
     // ---- psql: the floor ----
 
     /// <summary>psql -f of one file, one process, autocommit (each statement its own transaction and round trip).</summary>
     public async Task<ProcessOutcome> PsqlFileAsync(string databaseName, string file, int? port = null) =>
-        (await ProcessRunner.RunAsync(tools.Psql, ["-X", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-d", databaseName, "-f", file], database.ChildEnvironment(port)).ConfigureAwait(false))
+        (await ProcessRunner.RunAsync(
+            tools.Psql,
+            ["-X", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-d", databaseName, "-f", file],
+            database.ChildEnvironment(port)).ConfigureAwait(false))
             .EnsureSuccess($"psql -f {Path.GetFileName(file)}");
 
     /// <summary>psql -c "SELECT 1": a process start, a connection and one query.</summary>
     public async Task<ProcessOutcome> ShellLessPsqlAsync(string databaseName, int? port) =>
-        (await ProcessRunner.RunAsync(tools.Psql, ["-X", "-q", "-w", "-d", databaseName, "-c", "SELECT 1"], database.ChildEnvironment(port)).ConfigureAwait(false))
+        (await ProcessRunner.RunAsync(
+            tools.Psql,
+            ["-X", "-q", "-w", "-d", databaseName, "-c", "SELECT 1"],
+            database.ChildEnvironment(port)).ConfigureAwait(false))
             .EnsureSuccess("psql -c \"SELECT 1\"");
 
     /// <summary>A shell loop over services: one tool process per service, one at a time or several in parallel (xargs -P).</summary>
     public Task<ProcessOutcome> ShellLoopAsync(string targetsFile, int parallel, string psqlArguments, int? port = null) =>
-        ShellLoopCommandAsync(targetsFile, parallel, $"\"$PSQL_BIN\" -X -q -w -v ON_ERROR_STOP=1 -d \"$1\" {psqlArguments} >/dev/null", port, new());
+        ShellLoopCommandAsync(
+            targetsFile,
+            parallel,
+            $"\"$PSQL_BIN\" -X -q -w -v ON_ERROR_STOP=1 -d \"$1\" {psqlArguments} >/dev/null",
+            port,
+            new());
 
     /// <summary>sql-migrate looped in the shell over the services of a targets file (<c>up</c> or <c>status</c>).</summary>
     public Task<ProcessOutcome> SqlMigrateLoopAsync(string targetsFile, int parallel, string operation, Corpus corpus, int? port = null) =>
-        ShellLoopCommandAsync(targetsFile, parallel, $"SM_DB=\"$1\" \"$SM_BIN\" {operation} -config=\"$SM_CONFIG\" -env=bench >/dev/null", port,
+        ShellLoopCommandAsync(
+            targetsFile,
+            parallel,
+            $"SM_DB=\"$1\" \"$SM_BIN\" {operation} -config=\"$SM_CONFIG\" -env=bench >/dev/null",
+            port,
             new() { ["SM_BIN"] = tools.SqlMigrate, ["SM_CONFIG"] = corpus.SqlMigrateConfig });
 
     /// <summary>dbmate looped in the shell over the services of a targets file (<c>up</c> or <c>status</c>).</summary>
     public Task<ProcessOutcome> DbmateLoopAsync(string targetsFile, int parallel, string operation, Corpus corpus, int? port = null) =>
         ShellLoopCommandAsync(targetsFile, parallel,
-            $"\"$DBMATE_BIN\" --url \"postgres:///$1?sslmode=disable\" --migrations-dir \"$DBMATE_DIR\" --no-dump-schema {operation} >/dev/null", port,
+            $"\"$DBMATE_BIN\" --url \"postgres:///$1?sslmode=disable\" --migrations-dir \"$DBMATE_DIR\" --no-dump-schema {operation} " +
+                $">/dev/null", port,
             new() { ["DBMATE_BIN"] = tools.Dbmate, ["DBMATE_DIR"] = corpus.DbmateScripts });
 
-    private async Task<ProcessOutcome> ShellLoopCommandAsync(string targetsFile, int parallel, string each, int? port, Dictionary<string, string?> variables)
+    private async Task<ProcessOutcome> ShellLoopCommandAsync(
+        string targetsFile,
+        int parallel,
+        string each,
+        int? port,
+        Dictionary<string, string?> variables)
     {
         // targets: one "database<TAB>file" line per service; in the command $1 is the database and $2 the file.
         var script = parallel <= 1
@@ -123,7 +164,10 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
             environment[name] = value;
         }
 
-        return (await ProcessRunner.RunAsync("bash", ["-c", script], environment).ConfigureAwait(false)).EnsureSuccess($"shell loop ({parallel} at a time)");
+        return (await ProcessRunner.RunAsync(
+            "bash",
+            ["-c", script],
+            environment).ConfigureAwait(false)).EnsureSuccess($"shell loop ({parallel} at a time)");
     }
 
     // ---- the peers as whole processes, as a CI step runs them ----
@@ -140,7 +184,10 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
     public async Task<ProcessOutcome> SqlMigrateAsync(string operation, string databaseName, Corpus corpus, int? port = null)
     {
         var environment = new Dictionary<string, string?>(database.ChildEnvironment(port)) { ["SM_DB"] = databaseName };
-        return (await ProcessRunner.RunAsync(tools.SqlMigrate!, [operation, $"-config={corpus.SqlMigrateConfig}", "-env=bench"], environment)
+        return (await ProcessRunner.RunAsync(
+            tools.SqlMigrate!,
+            [operation, $"-config={corpus.SqlMigrateConfig}", "-env=bench"],
+            environment)
             .ConfigureAwait(false)).EnsureSuccess($"sql-migrate {operation}");
     }
 
@@ -148,7 +195,13 @@ public sealed class Contenders(BenchDatabase database, Tools tools, PwshSession 
     public async Task<ProcessOutcome> DbmateAsync(string operation, string databaseName, Corpus corpus, int? port = null) =>
         (await ProcessRunner.RunAsync(
             tools.Dbmate!,
-            ["--url", $"postgres:///{databaseName}?sslmode=disable", "--migrations-dir", corpus.DbmateScripts, "--no-dump-schema", operation],
+            [
+                "--url",
+                $"postgres:///{databaseName}?sslmode=disable",
+                "--migrations-dir",
+                corpus.DbmateScripts,
+                "--no-dump-schema",
+                operation],
             database.ChildEnvironment(port)).ConfigureAwait(false)).EnsureSuccess($"dbmate {operation}");
 
     /// <summary>

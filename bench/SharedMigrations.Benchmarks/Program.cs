@@ -27,7 +27,8 @@ if (options is null)
 {
     Console.Error.WriteLine("""
         usage: SharedMigrations.Benchmarks --module <SharedMigrations.psd1> [--smoke] [--report <file.md>] [--docs <docs/performance.md>]
-                                           [--work <folder>] [--pwsh <pwsh>] [--psql <psql>] [--only startup,connect,w1,w2,w4,files,fleet,snapshot,roundtrip]
+                                           [--work <folder>] [--pwsh <pwsh>] [--psql <psql>]
+                                           [--only startup,connect,w1,w2,w4,files,fleet,snapshot,roundtrip]
                                            [--sql-migrate <path>] [--dbmate <path>]
           --smoke   tiny sizes, one iteration each (CI): proves the harness runs; the figures mean nothing
           --report  where the Markdown of the run goes (always written)
@@ -44,8 +45,12 @@ void Interrupted(System.Runtime.InteropServices.PosixSignalContext context)
     Environment.Exit(130);
 }
 
-using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Interrupted);
-using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Interrupted);
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGINT,
+    Interrupted);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM,
+    Interrupted);
 
 var sizes = options.Smoke ? Sizes.Smoke : Sizes.Full;
 var total = Stopwatch.StartNew();
@@ -63,13 +68,15 @@ Console.WriteLine($"PostgreSQL: {database.Source}");
 var serverVersion = await database.ScalarAsync<string>("SELECT current_setting('server_version_num')") ?? "150000";
 var tools = Tools.Find(options.Pwsh, options.Psql, int.Parse(serverVersion, System.Globalization.CultureInfo.InvariantCulture) / 10000,
     options.SqlMigrate, options.Dbmate);
-Console.WriteLine($"Peers: sql-migrate {tools.SqlMigrate ?? "skipped: " + tools.SqlMigrateMissing}; dbmate {tools.Dbmate ?? "skipped: " + tools.DbmateMissing}");
+Console.WriteLine($"Peers: sql-migrate {tools.SqlMigrate ?? "skipped: " + tools.SqlMigrateMissing}; " +
+    $"dbmate {tools.Dbmate ?? "skipped: " + tools.DbmateMissing}");
 Environment.SetEnvironmentVariable(BenchDatabase.PasswordVariable, database.Password); // for the engine in this process
 
 var machine = await MachineInfo.ReadAsync(database, tools);
 await using var session = await PwshSession.StartAsync(tools, options.Module, database.ChildEnvironment());
 machine.PowerShell = session.PowerShellVersion;
-Console.WriteLine($"Warm PowerShell session {session.PowerShellVersion} ready (its Import-Module: {Stat.Format(session.ImportMs)}); pwsh: {tools.Pwsh}; psql: {tools.Psql}");
+Console.WriteLine($"Warm PowerShell session {session.PowerShellVersion} ready (its Import-Module: {Stat.Format(session.ImportMs)}); " +
+    $"pwsh: {tools.Pwsh}; psql: {tools.Psql}");
 Console.WriteLine($"Data directory {machine.DataDirectory} on {machine.DataFileSystem}; {machine.ServerSettings}");
 
 await using var proxy = new RoundTripProxy(database.Host, database.Port);
@@ -151,7 +158,8 @@ catch (IOException)
 var failed = workloads.Rows.Where(r => r.Error is not null && !r.Skipped).ToArray();
 if (failed.Length > 0)
 {
-    Console.Error.WriteLine($"{failed.Length} contender(s) failed: {string.Join("; ", failed.Select(r => $"{r.Workload} / {r.Contender}: {r.Error}"))}");
+    Console.Error.WriteLine($"{failed.Length} contender(s) " +
+        $"failed: {string.Join("; ", failed.Select(r => $"{r.Workload} / {r.Contender}: {r.Error}"))}");
     return 1;
 }
 
@@ -160,7 +168,16 @@ return 0;
 
 /// <summary>The command line.</summary>
 internal sealed record Options(
-    string Module, bool Smoke, string? Report, string? Docs, string? Work, string? Pwsh, string? Psql, string[]? Only, string? SqlMigrate, string? Dbmate)
+    string Module,
+    bool Smoke,
+    string? Report,
+    string? Docs,
+    string? Work,
+    string? Pwsh,
+    string? Psql,
+    string[]? Only,
+    string? SqlMigrate,
+    string? Dbmate)
 {
     public static Options? Parse(string[] args)
     {
@@ -186,6 +203,16 @@ internal sealed record Options(
             }
         }
 
-        return module is null || !File.Exists(module) ? null : new Options(module, smoke, report, docs, work, pwsh, psql, only, sqlMigrate, dbmate);
+        return module is null || !File.Exists(module) ? null : new Options(
+            module,
+            smoke,
+            report,
+            docs,
+            work,
+            pwsh,
+            psql,
+            only,
+            sqlMigrate,
+            dbmate);
     }
 }

@@ -15,7 +15,9 @@ public static class Report
         var md = new StringBuilder();
         md.AppendLine(Begin);
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {sizes.Name} sizes, {elapsed.TotalMinutes:0.0} min");
+        md.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {sizes.Name} sizes, {elapsed.TotalMinutes:0.0} min");
         md.AppendLine();
         if (!sizes.IsIssueSize)
         {
@@ -30,18 +32,29 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| .NET (engine in-process, DbUp, Evolve) | {machine.DotNet} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| PowerShell | {machine.PowerShell} (`{machine.Pwsh}`) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL | {machine.PostgreSql}; {machine.ServerSource} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| data directory | `{machine.DataDirectory}` on **{machine.DataFileSystem}**{(machine.OnTmpfs ? " (tmpfs: no disk latency in the figures)" : " (not tmpfs: disk latency is in the figures)")} |");
+        md.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| data directory | `{machine.DataDirectory}` on " +
+                $"**{machine.DataFileSystem}**" +
+                $"{(machine.OnTmpfs ? " (tmpfs: no disk latency in the figures)" : " (not tmpfs: disk latency is in the figures)")} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| server settings | {machine.ServerSettings} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| psql | `{machine.Psql}` (TCP to 127.0.0.1, sslmode=disable, like every contender) |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| load average (1/5/15 min) | {machine.LoadAtStart} at the start, {machine.LoadAtEnd} at the end |");
+        md.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| psql | `{machine.Psql}` (TCP to 127.0.0.1, sslmode=disable, like every contender) |");
+        md.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| load average (1/5/15 min) | {machine.LoadAtStart} at the start, {machine.LoadAtEnd} at the end |");
         md.AppendLine();
 
         md.AppendLine("Medians; each apply on a fresh database (`CREATE DATABASE` per iteration, untimed). Contenders of a workload run");
         md.AppendLine("round-robin, so load from elsewhere hits them alike. Round trips are counted by a proxy reading the wire protocol");
         md.AppendLine("(`n (q + s to connect c×)`: q round trips of queries, s of connection set-up for c new connections); a warm");
-        md.AppendLine("contender is counted on its second run. *Client CPU*: user + system time of the tool's own process (the harness for");
-        md.AppendLine("in-process rows, the pwsh or psql process, the warm session), not the server's: it barely moves with the machine's load,");
-        md.AppendLine("so it shows what a contender costs when wall times are noisy. Rows marked *measured by the issue author* are quoted.");
+        md.AppendLine(
+            "contender is counted on its second run. *Client CPU*: user + system time of the tool's own process (the harness for");
+        md.AppendLine("in-process rows, the pwsh or psql process, the warm session), not the server's: it barely moves with the " +
+            "machine's load,");
+        md.AppendLine(
+            "so it shows what a contender costs when wall times are noisy. Rows marked *measured by the issue author* are quoted.");
         md.AppendLine();
         md.AppendLine("| workload | tool | median | × floor | min – max | n | client CPU | round trips | note |");
         md.AppendLine("|---|---|---:|---:|---|---:|---:|---|---|");
@@ -62,12 +75,15 @@ public static class Report
                 };
                 if (row.Error is not null)
                 {
-                    md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {tool} | {(row.Skipped ? "not run" : "failed")} | | | | | | {Escape(row.Error)} |");
+                    md.AppendLine(
+                        CultureInfo.InvariantCulture,
+                        $"| {name} | {tool} | {(row.Skipped ? "not run" : "failed")} | | | | | | {Escape(row.Error)} |");
                     continue;
                 }
 
                 var median = row.Median ?? double.NaN;
-                var ratio = floor is { } f && !double.IsNaN(median) && row.Kind != RowKind.Floor ? $"{median / f:0.00}×" : row.Kind == RowKind.Floor ? "1.00×" : "–";
+                var ratio = floor is { } f && !double.IsNaN(median)
+                    && row.Kind != RowKind.Floor ? $"{median / f:0.00}×" : row.Kind == RowKind.Floor ? "1.00×" : "–";
                 var spread = row.Samples.Count > 1 ? $"{Stat.Format(row.Samples.Min())} – {Stat.Format(row.Samples.Max())}" : string.Empty;
                 var n = row.Kind == RowKind.Quoted ? string.Empty : row.Samples.Count.ToString(CultureInfo.InvariantCulture);
                 var notes = new List<string>();
@@ -87,7 +103,9 @@ public static class Report
                 }
 
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {name} | {tool} | {Stat.Format(median)} | {ratio} | {spread} | {n} | {(row.CpuMedian is { } cpu ? Stat.Format(cpu) : string.Empty)} | {row.Trips?.ToString() ?? string.Empty} | {Escape(string.Join("; ", notes))} |");
+                    $"| {name} | {tool} | {Stat.Format(median)} | {ratio} | {spread} | {n} " +
+                        $"| {(row.CpuMedian is { } cpu ? Stat.Format(cpu) : string.Empty)} | {row.Trips?.ToString() ?? string.Empty} " +
+                            $"| {Escape(string.Join("; ", notes))} |");
             }
         }
 
@@ -103,8 +121,10 @@ public static class Report
         if (w.ApplyPsql?.Median is { } psqlFloor && sizes.IsIssueSize)
         {
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"Verdicts are on this run's medians. This run's psql -f floor for 200 migrations is {Stat.Format(psqlFloor)} against the issue author's 0.29 s: " +
-                $"this machine ran {psqlFloor / 290:0.0}× slower than theirs (see the load average above). Ratios between contenders of one run hold; " +
+                $"Verdicts are on this run's medians. This run's psql -f floor for 200 migrations is {Stat.Format(psqlFloor)} against " +
+                    $"the issue author's 0.29 s: " +
+                $"this machine ran {psqlFloor / 290:0.0}× slower than theirs (see the load average above). Ratios between contenders of " +
+                    $"one run hold; " +
                 $"for an absolute target the figure divided by that factor is shown in parentheses as a hint, not as the verdict."));
             md.AppendLine();
         }
@@ -113,7 +133,9 @@ public static class Report
         md.AppendLine("|---|---|---|");
         foreach (var (target, measured, holds) in Targets(w))
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {Escape(measured)} | {(holds is null ? "not measured" : holds.Value ? "holds" : "**misses**")} |");
+            md.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| {target} | {Escape(measured)} | {(holds is null ? "not measured" : holds.Value ? "holds" : "**misses**")} |");
         }
 
         md.AppendLine();
@@ -146,7 +168,8 @@ public static class Report
         static double? M(Row? row) => row is { Error: null } && row.Median is { } m && !double.IsNaN(m) ? m : null;
         static string F(double? ms) => ms is { } v ? Stat.Format(v) : "–";
         static double? Fastest(IEnumerable<Row> rows) =>
-            rows.Select(r => M(r)).Where(m => m is not null).Select(m => m!.Value).DefaultIfEmpty(double.NaN).Min() is var v && !double.IsNaN(v) ? v : null;
+            rows.Select(r => M(r)).Where(m => m is not null).Select(m => m!.Value).DefaultIfEmpty(double.NaN).Min() is var v
+                && !double.IsNaN(v) ? v : null;
         static string Peers(IEnumerable<Row> rows) => string.Join(", ", rows.Select(r => $"{r.Contender.Split(" (")[0]} {F(M(r))}"));
 
         var floor = M(w.ApplyPsql);
@@ -160,16 +183,21 @@ public static class Report
         var firstCommand = M(w.NoOpFirstCommand);
         var noOpOurs = w.NoOpProcess is { Error: null } ? w.NoOpProcess.SecondaryMedian : null;
         var dbupNoOp = M(w.NoOpPeers.FirstOrDefault(p => p.Key == "dbup")?.Row);
-        yield return ("First no-op Invoke-MigrationUp in a fresh process: under 60 ms after the import, import + command under 200 ms and half of DbUp's whole process",
-            $"command {F(firstCommand)}; import + command {F(noOpOurs)}; DbUp whole process {F(dbupNoOp)}; ours (whole − bare pwsh) {F(Ours(w, w.NoOpProcess))}",
-            firstCommand is null || noOpOurs is null ? null : firstCommand < 60 && noOpOurs < 200 && (dbupNoOp is null || noOpOurs <= dbupNoOp / 2));
+        yield return ("First no-op Invoke-MigrationUp in a fresh process: under 60 ms after the import, import + command under 200 ms " +
+            "and half of DbUp's whole process",
+            $"command {F(firstCommand)}; import + command {F(noOpOurs)}; DbUp whole process {F(dbupNoOp)}; ours (whole − bare " +
+                $"pwsh) {F(Ours(w, w.NoOpProcess))}",
+            firstCommand is null || noOpOurs is null ? null : firstCommand < 60 && noOpOurs < 200 && (
+                dbupNoOp is null || noOpOurs <= dbupNoOp / 2));
 
         var applyOurs = Ours(w, w.ApplyProcess);
         var applyPeers = w.ApplyPeers.Where(p => p.Key is "sqlmigrate" or "dbmate").Select(p => p.Row).ToArray();
         var fastestApplyPeer = Fastest(applyPeers);
         yield return ("Apply 200 in a fresh process: ours at most 1.3× the psql floor, and below sql-migrate and dbmate whole-process",
-            $"ours {F(applyOurs)} = {(applyOurs is { } a && floor is { } f0 ? $"{a / f0:0.00}" : "–")}× psql -f ({F(floor)}); {Peers(applyPeers)}",
-            applyOurs is null || floor is null ? null : applyOurs <= 1.3 * floor && (fastestApplyPeer is null || applyOurs < fastestApplyPeer));
+            $"ours {F(applyOurs)} = {(applyOurs is { } a && floor is { } f0 ? $"{a / f0:0.00}" : "–")}× psql -f " +
+                $"({F(floor)}); {Peers(applyPeers)}",
+            applyOurs is null || floor is null ? null : applyOurs <= 1.3 * floor && (
+                fastestApplyPeer is null || applyOurs < fastestApplyPeer));
 
         foreach (var (label, ours, loops) in new[]
         {

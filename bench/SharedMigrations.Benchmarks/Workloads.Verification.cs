@@ -6,7 +6,9 @@ using SharedMigrations.Core.Schema;
 
 namespace SharedMigrations.Benchmarks;
 
-/// <summary>Verification before production: the snapshot of a large schema, and the round trip of a generated folder against a plain up.</summary>
+/// <summary>
+/// Verification before production: the snapshot of a large schema, and the round trip of a generated folder against a plain up.
+/// </summary>
 public sealed partial class Workloads
 {
     public Row? Snapshot { get; private set; }
@@ -24,9 +26,13 @@ public sealed partial class Workloads
     {
         var tables = sizes.SnapshotTables;
         var functions = sizes.SnapshotFunctions;
-        var workload = $"Schema snapshot of {tables:N0} tables, {tables * 10:N0} columns, {tables * 2:N0} indexes, {functions:N0} functions (engine, warm)";
+        var workload = $"Schema snapshot of {tables:N0} tables, {tables * 10:N0} columns, {tables * 2:N0} indexes, {functions:N0} " +
+            $"functions (engine, warm)";
         Snapshot = AddRow(workload, "SchemaReader.ReadAsync, one query on an open connection (engine, in-process)", RowKind.Ours);
-        var fingerprint = AddRow(workload, "  SchemaReader.ReadFingerprintAsync: the fingerprint the server computes (no snapshot transferred)", RowKind.Part);
+        var fingerprint = AddRow(
+            workload,
+            "  SchemaReader.ReadFingerprintAsync: the fingerprint the server computes (no snapshot transferred)",
+            RowKind.Part);
         var db = await database.CreateAsync("snap").ConfigureAwait(false);
         try
         {
@@ -81,7 +87,9 @@ public sealed partial class Workloads
         }
     }
 
-    /// <summary>The large schema: per table 10 columns (an identity key, defaults), its primary key and 2 more indexes; SQL functions.</summary>
+    /// <summary>
+    /// The large schema: per table 10 columns (an identity key, defaults), its primary key and 2 more indexes; SQL functions.
+    /// </summary>
     private static string LargeSchemaSql(int tables, int functions) => $$"""
         DO $$
         BEGIN
@@ -102,13 +110,20 @@ public sealed partial class Workloads
     public async Task RoundTripAsync()
     {
         var count = sizes.RoundTrip;
-        var workload = $"Round trip of {count:N0} generated migrations (up, down, up again, 3 snapshots each) vs one plain up (engine, in-process)";
+        var workload = $"Round trip of {count:N0} generated migrations (up, down, up again, 3 snapshots each) vs one plain up (engine, " +
+            $"in-process)";
         var root = Path.Combine(work, "roundtrip");
         var corpus = Corpus.Write(Path.Combine(root, "corpus"), count, peers: false);
         var upFolder = corpus.ServiceFolder(Path.Combine(root, "up"), "bench");
         var tripFolder = corpus.ServiceFolder(Path.Combine(root, "trip"), "bench");
-        RoundTripUp = AddRow(workload, "MigrationService.RunMigrationsAsync: the plain up of the folder on an empty database", RowKind.Floor);
-        RoundTrip = AddRow(workload, "MigrationService.TestRoundTripAsync: scratch database created, every migration tested, dropped", RowKind.Ours);
+        RoundTripUp = AddRow(
+            workload,
+            "MigrationService.RunMigrationsAsync: the plain up of the folder on an empty database",
+            RowKind.Floor);
+        RoundTrip = AddRow(
+            workload,
+            "MigrationService.TestRoundTripAsync: scratch database created, every migration tested, dropped",
+            RowKind.Ours);
         var entries = new List<Entry>
         {
             ApplyEntry(RoundTripUp, corpus, "rtup", upFolder, async (_, _) =>

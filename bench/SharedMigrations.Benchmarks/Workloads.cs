@@ -77,14 +77,25 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         const string workload = "PowerShell start-up and Import-Module (fresh process each)";
         PwshStartup = AddRow(workload, "pwsh -NoProfile -Command exit (start-up alone)", RowKind.Part);
         Import = AddRow(workload, "Import-Module SharedMigrations in a fresh pwsh (measured inside)", RowKind.Ours, "whole process");
-        var empty = AddRow(workload, "  import profile: Import-Module of an empty manifest module (PowerShell's own floor)", RowKind.Part, "whole process");
+        var empty = AddRow(
+            workload,
+            "  import profile: Import-Module of an empty manifest module (PowerShell's own floor)",
+            RowKind.Part,
+            "whole process");
         ImportEmpty = empty;
-        var noFormat = AddRow(workload, "  import profile: Import-Module SharedMigrations without its format file", RowKind.Part, "whole process");
+        var noFormat = AddRow(
+            workload,
+            "  import profile: Import-Module SharedMigrations without its format file",
+            RowKind.Part,
+            "whole process");
 
         // The profile's modules: an empty manifest, and a copy of ours without FormatsToProcess.
         var emptyManifest = Path.Combine(work, "modules", "Empty", "Empty.psd1");
         Directory.CreateDirectory(Path.GetDirectoryName(emptyManifest)!);
-        File.WriteAllText(emptyManifest, "@{ ModuleVersion = '1.0.0'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }\n");
+        File.WriteAllText(
+            emptyManifest,
+            "@{ ModuleVersion = '1.0.0'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); " +
+            "AliasesToExport = @() }\n");
         var copy = Path.Combine(work, "modules", "NoFormat");
         CopyDirectory(Path.GetDirectoryName(tools.ModuleManifest)!, copy);
         var noFormatManifest = Path.Combine(copy, "NoFormat.psd1");
@@ -114,7 +125,12 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
             AddQuoted(workload, "pwsh -NoProfile -Command exit", 430);
         }
 
-        await Runner.RunAsync(workload, [startup, ImportEntry(Import, null), ImportEntry(empty, emptyManifest), ImportEntry(noFormat, noFormatManifest)], sizes.Warmup, sizes.ProcessIterations, null).ConfigureAwait(false);
+        await Runner.RunAsync(
+            workload,
+            [startup, ImportEntry(Import, null), ImportEntry(empty, emptyManifest), ImportEntry(noFormat, noFormatManifest)],
+            sizes.Warmup,
+            sizes.ProcessIterations,
+            null).ConfigureAwait(false);
         Import.Note = $"the warm session's own import: {Stat.Format(tools.Session.ImportMs)}";
     }
 
@@ -133,7 +149,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         var psql = AddRow(workload, "psql -f all.sql (one process, autocommit: the floor)", RowKind.Floor);
         var engine = AddRow(workload, "SharedMigrations engine, in-process (C#)", RowKind.Ours);
         var module = AddRow(workload, "Invoke-MigrationUp, warm session (module in-process)", RowKind.Ours);
-        var process = AddRow(workload, "pwsh -Command \"Import-Module …; Invoke-MigrationUp …\" (whole process)", RowKind.Ours, "after start-up");
+        var process = AddRow(
+            workload,
+            "pwsh -Command \"Import-Module …; Invoke-MigrationUp …\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
         var dbup = AddRow(workload, "DbUp 6.1 + dbup-postgresql 7.0, in-process (library)", RowKind.Peer);
         var evolve = AddRow(workload, "Evolve 3.2, in-process (library)", RowKind.Peer);
         var peers = PeerRows(workload, "up");
@@ -162,7 +182,9 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
             }),
             ApplyEntry(process, corpus, prefix, processFolder, async (_, port) =>
             {
-                var outcome = await tools.WholeProcessAsync($"Invoke-MigrationUp -Path {Contenders.Quote(processFolder)}", port).ConfigureAwait(false);
+                var outcome = await tools.WholeProcessAsync(
+                    $"Invoke-MigrationUp -Path {Contenders.Quote(processFolder)}",
+                    port).ConfigureAwait(false);
                 return new Timing(Secondary: outcome.Reported()[1], Cpu: outcome.CpuMs);
             }, sizes.ProcessIterations),
             ApplyEntry(dbup, corpus, prefix, null, (db, port) =>
@@ -227,7 +249,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         var noop = $"W2 up with nothing to do ({count} applied)";
         var engine = AddRow(noop, "SharedMigrations engine, in-process (C#)", RowKind.Ours);
         var module = AddRow(noop, "Invoke-MigrationUp, warm session (module in-process)", RowKind.Ours);
-        var process = AddRow(noop, "pwsh -Command \"Import-Module …; Invoke-MigrationUp …\" (whole process)", RowKind.Ours, "after start-up");
+        var process = AddRow(
+            noop,
+            "pwsh -Command \"Import-Module …; Invoke-MigrationUp …\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
         var dbup = AddRow(noop, "DbUp, in-process (library, warm)", RowKind.Peer);
         var evolve = AddRow(noop, "Evolve, in-process (library, warm)", RowKind.Peer);
         (NoOpEngine, NoOpModule) = (engine, module);
@@ -245,7 +271,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         var processCommand = AddRow(noop, "  whole process profile: Invoke-MigrationUp, first call in the process", RowKind.Part);
         var processStartup = AddRow(noop, "  whole process profile: the rest (pwsh start-up and exit)", RowKind.Part);
         (NoOpProcess, NoOpFirstCommand) = (process, processCommand);
-        var cold = AddRow(noop, "engine in a fresh dotnet process, no PowerShell (cold: JIT, Npgsql's first use, 2 connections)", RowKind.Part, "the call inside");
+        var cold = AddRow(
+            noop,
+            "engine in a fresh dotnet process, no PowerShell (cold: JIT, Npgsql's first use, 2 connections)",
+            RowKind.Part,
+            "the call inside");
 
         var entries = new List<Entry>
         {
@@ -281,7 +311,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Iterations = sizes.ProcessIterations,
                 Run = async (_, measured) =>
                 {
-                    var outcome = await tools.WholeProcessAsync($"Invoke-MigrationUp -Path {Contenders.Quote(folder)}").ConfigureAwait(false);
+                    var outcome = await tools.WholeProcessAsync($"Invoke-MigrationUp -Path {Contenders.Quote(folder)}")
+                        .ConfigureAwait(false);
                     var reported = outcome.Reported();
                     if (measured)
                     {
@@ -312,7 +343,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                     Expect(0, Contenders.DbUpUp(database.ConnectionString(dbupDb), corpus.DbUpScripts), "scripts");
                     return Task.FromResult(Timing.Wall);
                 },
-                CountTrips = p => Warm(p, () => Task.FromResult(Contenders.DbUpUp(database.ConnectionString(dbupDb, p.Port), corpus.DbUpScripts))),
+                CountTrips = p =>
+                    Warm(p, () => Task.FromResult(Contenders.DbUpUp(database.ConnectionString(dbupDb, p.Port), corpus.DbUpScripts))),
             },
             new()
             {
@@ -322,7 +354,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                     Expect(0, Contenders.EvolveUp(database.ConnectionString(evolveDb), corpus.EvolveScripts), "migrations");
                     return Task.FromResult(Timing.Wall);
                 },
-                CountTrips = p => Warm(p, () => Task.FromResult(Contenders.EvolveUp(database.ConnectionString(evolveDb, p.Port), corpus.EvolveScripts))),
+                CountTrips = p =>
+                    Warm(p, () => Task.FromResult(Contenders.EvolveUp(database.ConnectionString(evolveDb, p.Port), corpus.EvolveScripts))),
             },
         };
         var noopPeers = PeerRows(noop, "up");
@@ -342,7 +375,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         var status = $"W3 status of {count} applied";
         var statusEngine = AddRow(status, "SharedMigrations engine, in-process (C#)", RowKind.Ours);
         var statusModule = AddRow(status, "Get-MigrationStatus, warm session (module in-process)", RowKind.Ours);
-        var statusProcess = AddRow(status, "pwsh -Command \"Import-Module …; Get-MigrationStatus …\" (whole process)", RowKind.Ours, "after start-up");
+        var statusProcess = AddRow(
+            status,
+            "pwsh -Command \"Import-Module …; Get-MigrationStatus …\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
         var statusDbUp = AddRow(status, "DbUp GetScriptsToExecute, in-process (library, warm)", RowKind.Peer);
         var statusEvolve = AddRow(status, "Evolve Info, in-process (library, warm)", RowKind.Peer);
         var statusLoad = AddRow(status, $"  engine profile: load + checksum {count} files", RowKind.Part);
@@ -376,7 +413,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Iterations = sizes.ProcessIterations,
                 Run = async (_, _) =>
                 {
-                    var outcome = await tools.WholeProcessAsync($"Get-MigrationStatus -Path {Contenders.Quote(folder)}").ConfigureAwait(false);
+                    var outcome = await tools.WholeProcessAsync($"Get-MigrationStatus -Path {Contenders.Quote(folder)}")
+                        .ConfigureAwait(false);
                     return new Timing(Secondary: outcome.Reported()[1], Cpu: outcome.CpuMs);
                 },
                 CountTrips = p => p.CountAsync(() => tools.WholeProcessAsync($"Get-MigrationStatus -Path {Contenders.Quote(proxied)}")),
@@ -389,7 +427,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                     Expect(0, Contenders.DbUpStatus(database.ConnectionString(dbupDb), corpus.DbUpScripts), "pending scripts");
                     return Task.FromResult(Timing.Wall);
                 },
-                CountTrips = p => Warm(p, () => Task.FromResult(Contenders.DbUpStatus(database.ConnectionString(dbupDb, p.Port), corpus.DbUpScripts))),
+                CountTrips = p =>
+                    Warm(p, () => Task.FromResult(Contenders.DbUpStatus(database.ConnectionString(dbupDb, p.Port), corpus.DbUpScripts))),
             },
             new()
             {
@@ -399,7 +438,10 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                     Contenders.EvolveStatus(database.ConnectionString(evolveDb), corpus.EvolveScripts);
                     return Task.FromResult(Timing.Wall);
                 },
-                CountTrips = p => Warm(p, () => Task.FromResult(Contenders.EvolveStatus(database.ConnectionString(evolveDb, p.Port), corpus.EvolveScripts))),
+                CountTrips = p =>
+                    Warm(
+                        p,
+                        () => Task.FromResult(Contenders.EvolveStatus(database.ConnectionString(evolveDb, p.Port), corpus.EvolveScripts))),
             },
             new()
             {
@@ -464,7 +506,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 {
                     if (shared is null)
                     {
-                        shared = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString(db)) { Pooling = false }.ConnectionString);
+                        shared = NpgsqlDataSource.Create(
+                            new NpgsqlConnectionStringBuilder(database.ConnectionString(db)) { Pooling = false }.ConnectionString);
                         await using var warm = await shared.OpenConnectionAsync().ConfigureAwait(false);
                     }
 
@@ -477,7 +520,9 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 },
                 CountTrips = async p =>
                 {
-                    await using var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString(db, p.Port)) { Pooling = false }.ConnectionString);
+                    await using var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString(
+                        db,
+                        p.Port)) { Pooling = false }.ConnectionString);
                     await using (await source.OpenConnectionAsync().ConfigureAwait(false))
                     {
                     }
@@ -515,11 +560,20 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         var workload = $"Load and checksum {sizes.Files:N0} migration files (engine, in-process)";
         var corpus = Corpus.Write(Path.Combine(work, "files"), sizes.Files, peers: false);
         FilesLoad = AddRow(workload, "MigrationLoader.Load, first reading of the folder (read, parse, split, SHA-256)", RowKind.Ours);
-        var cached = AddRow(workload, "  MigrationLoader.Load again, folder unchanged (names, sizes and write times compared; no file read)", RowKind.Part);
+        var cached = AddRow(
+            workload,
+            "  MigrationLoader.Load again, folder unchanged (names, sizes and write times compared; no file read)",
+            RowKind.Part);
         var read = AddRow(workload, "  profile, one thread: list + read the files (File.ReadAllBytes)", RowKind.Part);
-        var parse = AddRow(workload, "  profile, one thread: parse from memory (MigrationParser.Parse: decode, sections, split, checks, SHA-256)", RowKind.Part);
+        var parse = AddRow(
+            workload,
+            "  profile, one thread: parse from memory (MigrationParser.Parse: decode, sections, split, checks, SHA-256)",
+            RowKind.Part);
         var hash = AddRow(workload, "  profile, one thread: SHA-256 alone (Checksum.OfText)", RowKind.Part);
-        var parseFiles = AddRow(workload, "  profile, one thread: MigrationParser.ParseFile per file (read + parse, as the loader calls it)", RowKind.Part);
+        var parseFiles = AddRow(
+            workload,
+            "  profile, one thread: MigrationParser.ParseFile per file (read + parse, as the loader calls it)",
+            RowKind.Part);
         var files = Directory.GetFiles(corpus.Migrations, "*.sql");
         var bytes = files.Select(File.ReadAllBytes).ToArray();
         var texts = bytes.Select(b => System.Text.Encoding.UTF8.GetString(b)).ToArray();
@@ -640,7 +694,13 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 dbs[i] = await database.CreateAsync(prefix).ConfigureAwait(false);
                 if (fleet.Length > 0)
                 {
-                    Corpus.Configure(Path.Combine(fleet, names[i]), names[i], database.Host, port ?? database.Port, database.Username, dbs[i]);
+                    Corpus.Configure(
+                        Path.Combine(fleet, names[i]),
+                        names[i],
+                        database.Host,
+                        port ?? database.Port,
+                        database.Username,
+                        dbs[i]);
                 }
             }
 
@@ -674,7 +734,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
         // ---- apply everything
         var apply = $"Fleet: {services} services × {migrations} migrations, one database each: apply all";
         FleetApplyModule = AddRow(apply, "Get-MigrationService | Invoke-MigrationUp, warm session (one call)", RowKind.Ours);
-        FleetApplyProcess = AddRow(apply, "pwsh -Command \"Import-Module …; Get-MigrationService … | Invoke-MigrationUp\" (whole process)", RowKind.Ours, "after start-up");
+        FleetApplyProcess = AddRow(
+            apply,
+            "pwsh -Command \"Import-Module …; Get-MigrationService … | Invoke-MigrationUp\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
         var loop1 = AddRow(apply, "shell loop: psql -f per service, one at a time (floor of a per-service tool)", RowKind.Floor);
         var loop4 = AddRow(apply, "shell loop: psql -f per service, 4 in parallel (xargs -P4)", RowKind.Part);
         var applyEntries = new List<Entry>
@@ -705,7 +769,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Setup = async () => await CreateAsync(processFleet, "fleet").ConfigureAwait(false),
                 Run = async (_, _) =>
                 {
-                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(processFleet)} | Invoke-MigrationUp").ConfigureAwait(false);
+                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(processFleet)} | " +
+                        $"Invoke-MigrationUp").ConfigureAwait(false);
                     return new Timing(Secondary: outcome.Reported()[1], Cpu: outcome.CpuMs);
                 },
                 Teardown = CheckAndDropAsync,
@@ -773,8 +838,15 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
 
         var noop = $"Fleet: {services} services, everything applied: up with nothing to do";
         FleetNoOpModule = AddRow(noop, "Get-MigrationService | Invoke-MigrationUp, warm session (one call)", RowKind.Ours);
-        FleetNoOpProcess = AddRow(noop, "pwsh -Command \"Import-Module …; Get-MigrationService … | Invoke-MigrationUp\" (whole process)", RowKind.Ours, "after start-up");
-        var ping1 = AddRow(noop, "shell loop: psql -c \"SELECT 1\" per service, one at a time (floor of any per-service tool)", RowKind.Floor);
+        FleetNoOpProcess = AddRow(
+            noop,
+            "pwsh -Command \"Import-Module …; Get-MigrationService … | Invoke-MigrationUp\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
+        var ping1 = AddRow(
+            noop,
+            "shell loop: psql -c \"SELECT 1\" per service, one at a time (floor of any per-service tool)",
+            RowKind.Floor);
         var ping4 = AddRow(noop, "shell loop: psql -c \"SELECT 1\" per service, 4 in parallel", RowKind.Part);
         var noopEntries = new List<Entry>
         {
@@ -795,10 +867,13 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Iterations = sizes.FleetIterations,
                 Run = async (_, _) =>
                 {
-                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(appliedFleet)} | Invoke-MigrationUp").ConfigureAwait(false);
+                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(appliedFleet)} | " +
+                        $"Invoke-MigrationUp").ConfigureAwait(false);
                     return new Timing(Secondary: outcome.Reported()[1], Cpu: outcome.CpuMs);
                 },
-                CountTrips = p => p.CountAsync(() => tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(proxiedFleet)} | Invoke-MigrationUp")),
+                CountTrips = p =>
+                    p.CountAsync(() => tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(proxiedFleet)} | " +
+                        $"Invoke-MigrationUp")),
             },
             new()
             {
@@ -830,7 +905,11 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
 
         var status = $"Fleet: {services} services, everything applied: status (-Summary)";
         var statusModule = AddRow(status, "Get-MigrationService | Get-MigrationStatus -Summary, warm session (one call)", RowKind.Ours);
-        var statusProcess = AddRow(status, "pwsh -Command \"Import-Module …; Get-MigrationService … | Get-MigrationStatus -Summary\" (whole process)", RowKind.Ours, "after start-up");
+        var statusProcess = AddRow(
+            status,
+            "pwsh -Command \"Import-Module …; Get-MigrationService … | Get-MigrationStatus -Summary\" (whole process)",
+            RowKind.Ours,
+            "after start-up");
         FleetStatusProcess = statusProcess;
         var statusEntries = new List<Entry>
         {
@@ -851,7 +930,8 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 Iterations = sizes.FleetIterations,
                 Run = async (_, _) =>
                 {
-                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(appliedFleet)} | Get-MigrationStatus -Summary").ConfigureAwait(false);
+                    var outcome = await tools.WholeProcessAsync($"Get-MigrationService -Path {Contenders.Quote(appliedFleet)} | " +
+                        $"Get-MigrationStatus -Summary").ConfigureAwait(false);
                     return new Timing(Secondary: outcome.Reported()[1], Cpu: outcome.CpuMs);
                 },
             },
@@ -868,7 +948,9 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
 
     // ------------------------------------------------------------------ the peers as whole processes
 
-    /// <summary>A peer tool run as a whole process on one database: sql-migrate, dbmate, DbUp or Evolve (the last two in a fresh dotnet process).</summary>
+    /// <summary>
+    /// A peer tool run as a whole process on one database: sql-migrate, dbmate, DbUp or Evolve (the last two in a fresh dotnet process).
+    /// </summary>
     public sealed record PeerRow(string Key, Row Row, Func<string, Corpus, int?, Task<ProcessOutcome>> Run);
 
     /// <summary>A peer looped in the shell over a fleet, one process per service, one at a time or 4 in parallel.</summary>
@@ -899,17 +981,33 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
             {
                 if (workload is not null)
                 {
-                    Rows.Add(new Row { Workload = workload, Contender = contender, Kind = RowKind.Peer, Error = "skipped: " + missing, Skipped = true });
+                    Rows.Add(new Row
+                    {
+                        Workload = workload,
+                        Contender = contender,
+                        Kind = RowKind.Peer,
+                        Error = "skipped: " + missing,
+                        Skipped = true,
+                    });
                 }
 
                 return;
             }
 
-            list.Add(new PeerRow(key, workload is null ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer } : AddRow(workload, contender, RowKind.Peer), run));
+            list.Add(new PeerRow(
+                key,
+                workload is null
+                    ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer }
+                    : AddRow(workload, contender, RowKind.Peer),
+                run));
         }
 
         var verb = operation == "up" ? "up" : "status";
-        Add("sqlmigrate", $"sql-migrate {verb} (Go, whole process)", tools.SqlMigrateMissing, (db, c, port) => tools.SqlMigrateAsync(verb, db, c, port));
+        Add(
+            "sqlmigrate",
+            $"sql-migrate {verb} (Go, whole process)",
+            tools.SqlMigrateMissing,
+            (db, c, port) => tools.SqlMigrateAsync(verb, db, c, port));
         Add("dbmate", $"dbmate {verb} (Go, whole process)", tools.DbmateMissing, (db, c, port) => tools.DbmateAsync(verb, db, c, port));
         Add("dbup", $"DbUp {(operation == "up" ? "PerformUpgrade" : "GetScriptsToExecute")} (fresh dotnet process)", null,
             (db, c, port) => tools.PeerProcessAsync("dbup", operation, db, c, port));
@@ -931,13 +1029,26 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
                 {
                     if (workload is not null)
                     {
-                        Rows.Add(new Row { Workload = workload, Contender = contender, Kind = RowKind.Peer, Error = "skipped: " + missing, Skipped = true });
+                        Rows.Add(new Row
+                        {
+                            Workload = workload,
+                            Contender = contender,
+                            Kind = RowKind.Peer,
+                            Error = "skipped: " + missing,
+                            Skipped = true,
+                        });
                     }
 
                     return;
                 }
 
-                list.Add(new LoopRow(key, parallel, workload is null ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer } : AddRow(workload, contender, RowKind.Peer), run));
+                list.Add(new LoopRow(
+                    key,
+                    parallel,
+                    workload is null
+                        ? new Row { Workload = string.Empty, Contender = contender, Kind = RowKind.Peer }
+                        : AddRow(workload, contender, RowKind.Peer),
+                    run));
             }
 
             Add("sqlmigrate", "sql-migrate", tools.SqlMigrateMissing, (t, c) => tools.SqlMigrateLoopAsync(t, parallel, operation, c));
@@ -1042,48 +1153,54 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
             return 0;
         });
 
-    private Entry ApplyEntry(Row row, Corpus corpus, string prefix, string? folder, Func<string, int?, Task<Timing>> run, int? iterations = null) => new()
-    {
-        Row = row,
-        Iterations = iterations,
-        Setup = async () =>
+    private Entry ApplyEntry(
+        Row row,
+        Corpus corpus,
+        string prefix,
+        string? folder,
+        Func<string, int?, Task<Timing>> run,
+        int? iterations = null) => new()
         {
-            var db = await database.CreateAsync(prefix).ConfigureAwait(false);
-            if (folder is not null)
+            Row = row,
+            Iterations = iterations,
+            Setup = async () =>
             {
-                Corpus.Configure(folder, "bench", database.Host, database.Port, database.Username, db);
-            }
-
-            return db;
-        },
-        Run = (state, _) => run((string)state!, null),
-        Teardown = async state =>
-        {
-            if (state is string db)
-            {
-                var tables = await database.CountBenchTablesAsync(db).ConfigureAwait(false);
-                await database.DropAsync(db).ConfigureAwait(false);
-                Expect(corpus.Count, (int)tables, "tables made");
-            }
-        },
-        CountTrips = async p =>
-        {
-            var db = await database.CreateAsync(prefix).ConfigureAwait(false);
-            try
-            {
+                var db = await database.CreateAsync(prefix).ConfigureAwait(false);
                 if (folder is not null)
                 {
-                    Corpus.Configure(folder, "bench", database.Host, p.Port, database.Username, db);
+                    Corpus.Configure(folder, "bench", database.Host, database.Port, database.Username, db);
                 }
 
-                return await p.CountAsync(() => run(db, p.Port)).ConfigureAwait(false);
-            }
-            finally
+                return db;
+            },
+            Run = (state, _) => run((string)state!, null),
+            Teardown = async state =>
             {
-                await database.DropAsync(db).ConfigureAwait(false);
-            }
-        },
-    };
+                if (state is string db)
+                {
+                    var tables = await database.CountBenchTablesAsync(db).ConfigureAwait(false);
+                    await database.DropAsync(db).ConfigureAwait(false);
+                    Expect(corpus.Count, (int)tables, "tables made");
+                }
+            },
+            CountTrips = async p =>
+            {
+                var db = await database.CreateAsync(prefix).ConfigureAwait(false);
+                try
+                {
+                    if (folder is not null)
+                    {
+                        Corpus.Configure(folder, "bench", database.Host, p.Port, database.Username, db);
+                    }
+
+                    return await p.CountAsync(() => run(db, p.Port)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await database.DropAsync(db).ConfigureAwait(false);
+                }
+            },
+        };
 
     private static void CopyDirectory(string from, string to)
     {
@@ -1107,7 +1224,13 @@ public sealed partial class Workloads(Contenders tools, BenchDatabase database, 
     }
 
     private void AddQuoted(string workload, string tool, double ms) =>
-        Rows.Add(new Row { Workload = workload, Contender = tool + " — measured by the issue author, not in this run", Kind = RowKind.Quoted, QuotedMs = ms });
+        Rows.Add(new Row
+        {
+            Workload = workload,
+            Contender = tool + " — measured by the issue author, not in this run",
+            Kind = RowKind.Quoted,
+            QuotedMs = ms,
+        });
 
     private static void Expect(int expected, int actual, string what)
     {

@@ -17,18 +17,25 @@ internal static partial class MigrationFileWriter
         ["default"] =
             "-- Migration: {{name}}\n-- Description: {{description}}\n\n-- +++++ UP\n\n\n-- +++++ DOWN\n\n",
         ["create_table"] =
-            "-- Migration: {{name}}\n-- Description: {{description}}\n\n-- +++++ UP\nCREATE TABLE table_name (\n    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),\n    created_at timestamptz NOT NULL DEFAULT now(),\n    updated_at timestamptz NOT NULL DEFAULT now()\n);\n\n-- +++++ DOWN\nDROP TABLE IF EXISTS table_name;\n",
+            "-- Migration: {{name}}\n-- Description: {{description}}\n\n-- +++++ UP\nCREATE TABLE table_name (\n    id uuid PRIMARY KEY " +
+                "DEFAULT gen_random_uuid(),\n    created_at timestamptz NOT NULL DEFAULT now(),\n    updated_at timestamptz NOT NULL " +
+                    "DEFAULT now()\n);\n\n-- +++++ DOWN\nDROP TABLE IF EXISTS table_name;\n",
         ["add_column"] =
-            "-- Migration: {{name}}\n-- Description: {{description}}\n\n-- +++++ UP\nALTER TABLE table_name ADD COLUMN column_name text;\n\n-- +++++ DOWN\nALTER TABLE table_name DROP COLUMN IF EXISTS column_name;\n",
+            "-- Migration: {{name}}\n-- Description: {{description}}\n\n-- +++++ UP\nALTER TABLE table_name ADD COLUMN column_name " +
+                "text;\n\n-- +++++ DOWN\nALTER TABLE table_name DROP COLUMN IF EXISTS column_name;\n",
         ["add_index"] =
-            "-- Migration: {{name}}\n-- Description: {{description}}\n-- Transaction: none\n\n-- +++++ UP\nCREATE INDEX CONCURRENTLY IF NOT EXISTS index_name ON table_name (column_name);\n\n-- +++++ DOWN\nDROP INDEX CONCURRENTLY IF EXISTS index_name;\n",
+            "-- Migration: {{name}}\n-- Description: {{description}}\n-- Transaction: none\n\n-- +++++ UP\nCREATE INDEX CONCURRENTLY IF " +
+                "NOT EXISTS index_name ON table_name (column_name);\n\n-- +++++ DOWN\nDROP INDEX CONCURRENTLY IF EXISTS index_name;\n",
     };
 
     /// <summary>The team templates folder named by migration.templates, resolved against the service folder.</summary>
     public static string? TeamTemplatesFolder(ServiceDefinition service) =>
         service.Configuration.Migration.Templates is { } folder ? System.IO.Path.GetFullPath(folder, service.Path) : null;
 
-    /// <summary>Every template a service can use: its own (migrations/templates), its team's (migration.templates), then the built-in ones; the first of a name wins.</summary>
+    /// <summary>
+    /// Every template a service can use: its own (migrations/templates), its team's (migration.templates), then the built-in ones; the
+    /// first of a name wins.
+    /// </summary>
     public static IReadOnlyList<MigrationTemplate> ListTemplates(string migrationsPath, string? teamTemplatesFolder)
     {
         var found = new Dictionary<string, MigrationTemplate>(StringComparer.OrdinalIgnoreCase);
@@ -41,7 +48,9 @@ internal static partial class MigrationFileWriter
 
             foreach (var file in Directory.EnumerateFiles(folder, "*.sql").OrderBy(f => f, StringComparer.Ordinal))
             {
-                found.TryAdd(System.IO.Path.GetFileNameWithoutExtension(file), new MigrationTemplate(System.IO.Path.GetFileNameWithoutExtension(file), source, file));
+                found.TryAdd(
+                    System.IO.Path.GetFileNameWithoutExtension(file),
+                    new MigrationTemplate(System.IO.Path.GetFileNameWithoutExtension(file), source, file));
             }
         }
 
@@ -90,7 +99,9 @@ internal static partial class MigrationFileWriter
         return max + 1;
     }
 
-    /// <summary>Writes the next migration file and returns it. Nothing is written when the name, template or target file is wrong.</summary>
+    /// <summary>
+    /// Writes the next migration file and returns it. Nothing is written when the name, template or target file is wrong.
+    /// </summary>
     public static FileInfo Create(
         string migrationsPath,
         string name,
@@ -147,10 +158,16 @@ internal static partial class MigrationFileWriter
         var target = System.IO.Path.Combine(migrationsPath, $"{versionText}_{normalized}.sql");
         if (File.Exists(target))
         {
-            throw new MigrationCreationException($"{serviceName}: {target} already exists.", "MigrationFileExists", MigrationErrorKind.ResourceExists) { Service = serviceName };
+            throw new MigrationCreationException(
+                $"{serviceName}: {target} already exists.",
+                "MigrationFileExists",
+                MigrationErrorKind.ResourceExists)
+            { Service = serviceName };
         }
 
-        var descriptionText = string.IsNullOrWhiteSpace(description) ? normalized.Replace('_', ' ') : description.Trim().ReplaceLineEndings(" ");
+        var descriptionText = string.IsNullOrWhiteSpace(description)
+            ? normalized.Replace('_', ' ')
+            : description.Trim().ReplaceLineEndings(" ");
         var content = text
             .Replace("{{name}}", normalized, StringComparison.Ordinal)
             .Replace("{{description}}", descriptionText, StringComparison.Ordinal)
@@ -161,7 +178,8 @@ internal static partial class MigrationFileWriter
         if (parsed.HasErrors)
         {
             throw new MigrationCreationException(
-                $"{serviceName}: template '{chosen.Name}' ({chosen.Path ?? "built-in"}) does not give a valid migration: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}.",
+                $"{serviceName}: template '{chosen.Name}' ({chosen.Path ?? "built-in"}) does not give a valid " +
+                    $"migration: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}.",
                 "MigrationTemplateInvalid",
                 MigrationErrorKind.InvalidData)
             { Service = serviceName };

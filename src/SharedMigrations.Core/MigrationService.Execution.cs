@@ -54,7 +54,12 @@ public sealed partial class MigrationService
     /// The plan for down (reading the DOWN recorded at apply time for files that are gone); throws its refusals, so that a
     /// refusal never leaves a rollback half done.
     /// </summary>
-    private async Task<DownPlan> PlanDownAsync(RunSession session, MigrationSet files, DownOptions options, Reporter report, CancellationToken cancellationToken)
+    private async Task<DownPlan> PlanDownAsync(
+        RunSession session,
+        MigrationSet files,
+        DownOptions options,
+        Reporter report,
+        CancellationToken cancellationToken)
     {
         var request = new DownRequest(options.Target, options.Count, Database.Settings.RollbackSafety, options.Force);
         var recorded = await Database.ReadDownScriptsAsync(
@@ -80,10 +85,20 @@ public sealed partial class MigrationService
     }
 
     /// <summary>Runs the steps of an up plan in order, then records the schema the run leaves (also after a failure part way).</summary>
-    private async Task ExecuteUpAsync(RunSession session, MigrationSet files, UpRun run, UpOptions options, Reporter report, CancellationToken cancellationToken)
+    private async Task ExecuteUpAsync(
+        RunSession session,
+        MigrationSet files,
+        UpRun run,
+        UpOptions options,
+        Reporter report,
+        CancellationToken cancellationToken)
     {
         var steps = run.Steps;
-        report.AfterFailure = () => run.Results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, run.Reached, true, report) : Task.CompletedTask;
+        report.AfterFailure = () => run.Results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(
+            session,
+            run.Reached,
+            true,
+            report) : Task.CompletedTask;
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -106,14 +121,20 @@ public sealed partial class MigrationService
                 await Database.CreateHistoryAsync(session, cancellationToken).ConfigureAwait(false);
                 run.HistoryCreated = true;
                 report.Verbose(
-                    $"created the history table {Database.Settings.TableName} and the audit log {Database.Settings.TableName.LogTable} ({watch.ElapsedMilliseconds} ms).");
+                    $"created the history table {Database.Settings.TableName} and the audit log {Database.Settings.TableName.LogTable} " +
+                        $"({watch.ElapsedMilliseconds} ms).");
                 continue;
             }
 
             var migration = files.Find(step.Version)!;
             var index = options.StepsBefore + i;
             var count = options.StepsBefore + steps.Count;
-            run.Results.Add(await RunStepAsync(step, index, count, report, () => Database.ApplyAsync(session, migration, cancellationToken)).ConfigureAwait(false));
+            run.Results.Add(await RunStepAsync(
+                step,
+                index,
+                count,
+                report,
+                () => Database.ApplyAsync(session, migration, cancellationToken)).ConfigureAwait(false));
         }
 
         if (run.Results.Any(r => r.Succeeded))
@@ -124,7 +145,12 @@ public sealed partial class MigrationService
 
     /// <summary>Runs the steps of a down plan in order, stopping at the first step declined.</summary>
     private async Task ExecuteDownAsync(
-        RunSession session, DownPlan plan, List<MigrationResult> results, DownOptions options, Reporter report, CancellationToken cancellationToken)
+        RunSession session,
+        DownPlan plan,
+        List<MigrationResult> results,
+        DownOptions options,
+        Reporter report,
+        CancellationToken cancellationToken)
     {
         for (var i = 0; i < plan.Steps.Count; i++)
         {
@@ -135,7 +161,12 @@ public sealed partial class MigrationService
                 break;
             }
 
-            results.Add(await RunStepAsync(step.Step, i, plan.Steps.Count, report, () => Database.RevertAsync(session, step, cancellationToken)).ConfigureAwait(false));
+            results.Add(await RunStepAsync(
+                step.Step,
+                i,
+                plan.Steps.Count,
+                report,
+                () => Database.RevertAsync(session, step, cancellationToken)).ConfigureAwait(false));
         }
     }
 
@@ -148,7 +179,9 @@ public sealed partial class MigrationService
 
         public bool HistoryCreated { get; set; }
 
-        /// <summary>The step the run paused before, for the caller to wait for another service (see <see cref="UpOptions.StopBefore"/>).</summary>
+        /// <summary>
+        /// The step the run paused before, for the caller to wait for another service (see <see cref="UpOptions.StopBefore"/>).
+        /// </summary>
         public PlannedStep? StoppedBefore { get; set; }
 
         /// <summary>The highest version applied by this run (0 when none).</summary>

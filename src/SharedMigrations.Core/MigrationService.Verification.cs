@@ -14,7 +14,9 @@ public sealed partial class MigrationService
         ? Path.GetFullPath(Path.Combine(Definition?.Path ?? Environment.CurrentDirectory, file))
         : null;
 
-    /// <summary>Where Export-MigrationSchema writes by default: <c>migration.schema_file</c>, else <c>schema.sql</c> in the service folder.</summary>
+    /// <summary>
+    /// Where Export-MigrationSchema writes by default: <c>migration.schema_file</c>, else <c>schema.sql</c> in the service folder.
+    /// </summary>
     public string DefaultSchemaFilePath => SchemaFilePath ?? Path.Combine(Definition?.Path ?? Environment.CurrentDirectory, "schema.sql");
 
     /// <summary>Reads the live schema of the service's database in one round trip (read-only, no lock).</summary>
@@ -26,8 +28,13 @@ public sealed partial class MigrationService
         return snapshot;
     }
 
-    /// <summary>Writes the live schema to <paramref name="destination"/> (default <see cref="DefaultSchemaFilePath"/>); returns the path and whether it changed.</summary>
-    public async Task<(string Path, bool Written, SchemaSnapshot Snapshot)> ExportSchemaAsync(string? destination = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the live schema to <paramref name="destination"/> (default <see cref="DefaultSchemaFilePath"/>); returns the path and whether
+    /// it changed.
+    /// </summary>
+    public async Task<(string Path, bool Written, SchemaSnapshot Snapshot)> ExportSchemaAsync(
+        string? destination = null,
+        CancellationToken cancellationToken = default)
     {
         var snapshot = await GetSchemaAsync(cancellationToken).ConfigureAwait(false);
         var path = destination ?? DefaultSchemaFilePath;
@@ -69,7 +76,8 @@ public sealed partial class MigrationService
             catch (FormatException ex)
             {
                 throw new SchemaVerificationException(
-                    "SchemaFileInvalid", MigrationErrorKind.InvalidData, $"{ServiceName}: {ex.Message} Write the file again with Export-MigrationSchema.", ex, path)
+                    "SchemaFileInvalid", MigrationErrorKind.InvalidData, $"{ServiceName}: {ex.Message} Write the file again with " +
+                        $"Export-MigrationSchema.", ex, path)
                 { Service = ServiceName };
             }
         }
@@ -115,23 +123,34 @@ public sealed partial class MigrationService
             throw new SchemaVerificationException(
                 "SchemaDrifted",
                 MigrationErrorKind.InvalidOperation,
-                drift.Describe(ServiceName) + " Nothing was applied (migration.on_drift is refuse). Compare-MigrationSchema names the objects: put them " +
+                drift.Describe(ServiceName)
+                    + " Nothing was applied (migration.on_drift is refuse). Compare-MigrationSchema names the objects: put them " +
                 "back, or after review run once with migration.on_drift: warn so that the snapshot it records includes them.")
             { Service = ServiceName };
         }
 
-        report.Warning(drift.Describe(ServiceName)[(ServiceName.Length + 2)..] + " The snapshot recorded at the end of this run will include it.");
+        report.Warning(drift.Describe(ServiceName)[(ServiceName.Length + 2)..] + " The snapshot recorded at the end of this run will " +
+            "include it.");
     }
 
     /// <summary>
     /// Records the live snapshot as that of <paramref name="version"/> under the run lock (one round trip), and rewrites
     /// <c>migration.schema_file</c> when <paramref name="writeFile"/> and it is set.
     /// </summary>
-    private async Task RecordSchemaAsync(RunSession session, long version, bool writeFile, Reporter report, CancellationToken cancellationToken)
+    private async Task RecordSchemaAsync(
+        RunSession session,
+        long version,
+        bool writeFile,
+        Reporter report,
+        CancellationToken cancellationToken)
     {
         var file = writeFile ? SchemaFilePath : null;
         var watch = Stopwatch.StartNew();
-        var (fingerprint, snapshot) = await Database.RecordSchemaAsync(session, version, file is not null, cancellationToken).ConfigureAwait(false);
+        var (fingerprint, snapshot) = await Database.RecordSchemaAsync(
+            session,
+            version,
+            file is not null,
+            cancellationToken).ConfigureAwait(false);
         report.Verbose($"recorded the schema snapshot of version {version} (sha256:{fingerprint[..12]}…, {watch.ElapsedMilliseconds} ms).");
         if (file is not null && snapshot is not null)
         {
@@ -149,7 +168,9 @@ public sealed partial class MigrationService
         }
     }
 
-    /// <summary>Records after a run that failed part way but changed something, so drift is not reported for it; its own errors are only verbose.</summary>
+    /// <summary>
+    /// Records after a run that failed part way but changed something, so drift is not reported for it; its own errors are only verbose.
+    /// </summary>
     private async Task RecordSchemaAfterFailureAsync(RunSession session, long version, bool writeFile, Reporter report)
     {
         try

@@ -38,17 +38,33 @@ public sealed partial class MigrationService
 
     public string ServiceName => Database.ServiceName;
 
-    /// <summary>Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and database side.</summary>
+    /// <summary>
+    /// Opens a service folder's engine: config, connection (with <paramref name="overrides"/>), a pooled data source, loader and database
+    /// side.
+    /// </summary>
     public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides = null) =>
         ForService(service, overrides, null);
 
-    /// <summary>Opens a service folder's engine, logging to <paramref name="logger"/>; <paramref name="getVariable"/> replaces the process environment.</summary>
-    public static MigrationService ForService(ServiceDefinition service, ConnectionOverrides? overrides, ILogger? logger, Func<string, string?>? getVariable = null)
+    /// <summary>
+    /// Opens a service folder's engine, logging to <paramref name="logger"/>; <paramref name="getVariable"/> replaces the process
+    /// environment.
+    /// </summary>
+    public static MigrationService ForService(
+        ServiceDefinition service,
+        ConnectionOverrides? overrides,
+        ILogger? logger,
+        Func<string, string?>? getVariable = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         var connection = ConnectionResolver.Resolve(service, overrides, getVariable);
         var dataSource = DataSources.Get(connection);
-        var database = new ServiceDatabase(dataSource, service.Configuration.Migration, service.Name, logger, connection.ConnectRetries, connection.Secrets);
+        var database = new ServiceDatabase(
+            dataSource,
+            service.Configuration.Migration,
+            service.Name,
+            logger,
+            connection.ConnectRetries,
+            connection.Secrets);
         var loader = new MigrationLoader(service.MigrationsPath, logger, service.Name);
         return new MigrationService(database, loader, logger) { Definition = service, Connection = connection };
     }
@@ -65,14 +81,20 @@ public sealed partial class MigrationService
         ArgumentException.ThrowIfNullOrWhiteSpace(migrationsPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         return new MigrationService(
-            new ServiceDatabase(dataSource, settings, serviceName, logger), new MigrationLoader(migrationsPath, logger, serviceName), logger);
+            new ServiceDatabase(
+                dataSource,
+                settings,
+                serviceName,
+                logger), new MigrationLoader(migrationsPath, logger, serviceName), logger);
     }
 
     /// <summary>Applies every pending migration (the start-up call).</summary>
     public Task<MigrationRunResult> RunMigrationsAsync(CancellationToken cancellationToken = default) =>
         RunMigrationsAsync(new UpOptions(), cancellationToken);
 
-    /// <summary>Applies pending migrations in version order, under the run lock; refuses (applying nothing) as docs/safety.md says.</summary>
+    /// <summary>
+    /// Applies pending migrations in version order, under the run lock; refuses (applying nothing) as docs/safety.md says.
+    /// </summary>
     public async Task<MigrationRunResult> RunMigrationsAsync(UpOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -82,7 +104,8 @@ public sealed partial class MigrationService
         var plan = PlanUp(files, session.History, options, report);
         CheckDrift(session.History, report);
 
-        report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest file {files.LatestVersion}).");
+        report.Verbose($"{plan.Migrations.Count} migration(s) to apply (current version {session.History.CurrentVersion}, latest " +
+            $"file {files.LatestVersion}).");
         var steps = UpSteps(session.History, plan);
         var run = new UpRun(steps);
         if (options.DryRun)
@@ -126,7 +149,9 @@ public sealed partial class MigrationService
         return UpSteps(session.History, plan);
     }
 
-    /// <summary>Rolls back, newest application first: by default the newest one; <c>Target</c> leaves that version as the newest applied (0: all).</summary>
+    /// <summary>
+    /// Rolls back, newest application first: by default the newest one; <c>Target</c> leaves that version as the newest applied (0: all).
+    /// </summary>
     public async Task<MigrationRunResult> RollbackAsync(DownOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -148,7 +173,11 @@ public sealed partial class MigrationService
         }
         else
         {
-            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(session, Remaining(), true, report) : Task.CompletedTask;
+            report.AfterFailure = () => results.Any(r => r.Succeeded) ? RecordSchemaAfterFailureAsync(
+                session,
+                Remaining(),
+                true,
+                report) : Task.CompletedTask;
             await ExecuteDownAsync(session, plan, results, options, report, cancellationToken).ConfigureAwait(false);
         }
 
@@ -202,7 +231,8 @@ public sealed partial class MigrationService
         var entries = MigrationPlanner.Evaluate(files, history);
         var problems = entries
             .Where(e => e.State is MigrationState.Modified or MigrationState.Missing or MigrationState.OutOfOrder or MigrationState.Failed)
-            .Select(e => $"{(e.FilePath is null ? $"version {e.Version} ({e.Name})" : Path.GetFileName(e.FilePath))} is {e.State}{(e.Detail is null ? string.Empty : ": " + e.Detail)}")
+            .Select(e => $"{(e.FilePath is null ? $"version {e.Version} ({e.Name})" : Path.GetFileName(e.FilePath))} " +
+                $"is {e.State}{(e.Detail is null ? string.Empty : ": " + e.Detail)}")
             .ToArray();
         if (history.Drift is { Drifted: true } drift)
         {
@@ -212,8 +242,10 @@ public sealed partial class MigrationService
         var pending = entries.Count(e => e.State is MigrationState.Pending or MigrationState.OutOfOrder);
         var state = problems.Length > 0 ? ServiceState.Drifted : pending > 0 ? ServiceState.Pending : ServiceState.UpToDate;
         report.Verbose(history.Exists
-            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} on {Database.Server} ({watch.ElapsedMilliseconds} ms, read-only, no lock)."
-            : $"no history table {Database.Settings.TableName} on {Database.Server} yet ({watch.ElapsedMilliseconds} ms): every migration is Pending.");
+            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} on {Database.Server} " +
+                $"({watch.ElapsedMilliseconds} ms, read-only, no lock)."
+            : $"no history table {Database.Settings.TableName} on {Database.Server} yet ({watch.ElapsedMilliseconds} ms): every " +
+                $"migration is Pending.");
         return new ServiceStatusReport
         {
             Service = ServiceName,
@@ -229,11 +261,16 @@ public sealed partial class MigrationService
         };
     }
 
-    /// <summary>The status of the service as one row; a database that cannot be reached gives an Unreachable row with the reason instead of an error.</summary>
+    /// <summary>
+    /// The status of the service as one row; a database that cannot be reached gives an Unreachable row with the reason instead of an
+    /// error.
+    /// </summary>
     public Task<ServiceStatusReport> GetSummaryAsync(CancellationToken cancellationToken = default) =>
         GetSummaryAsync(null, cancellationToken);
 
-    /// <summary>The status of the service as one row (Unreachable instead of a connection error); <paramref name="observer"/> hears each step.</summary>
+    /// <summary>
+    /// The status of the service as one row (Unreachable instead of a connection error); <paramref name="observer"/> hears each step.
+    /// </summary>
     public async Task<ServiceStatusReport> GetSummaryAsync(MigrationObserver? observer, CancellationToken cancellationToken = default)
     {
         try
@@ -256,7 +293,9 @@ public sealed partial class MigrationService
         }
     }
 
-    /// <summary>Accepts intentional edits (records the files' new checksums) and clears Failed records, in one transaction under the run lock.</summary>
+    /// <summary>
+    /// Accepts intentional edits (records the files' new checksums) and clears Failed records, in one transaction under the run lock.
+    /// </summary>
     public async Task<IReadOnlyList<MigrationEvent>> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -290,7 +329,10 @@ public sealed partial class MigrationService
             return Array.Empty<MigrationEvent>();
         }
 
-        var events = await Database.RepairAsync(session, approved.Select(a => (a.Entry, a.Step.Kind)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var events = await Database.RepairAsync(
+            session,
+            approved.Select(a => (a.Entry, a.Step.Kind)).ToArray(),
+            cancellationToken).ConfigureAwait(false);
         foreach (var e in events)
         {
             report.Verbose($"repaired version {e.Version} ({e.Name}): {e.Detail}.");
@@ -320,7 +362,8 @@ public sealed partial class MigrationService
         if (options.Files is { } loaded)
         {
             // A fleet run loaded the folder once, while planning, and hands the set over.
-            report.Verbose($"loaded {loaded.Count} migration file(s) from {loaded.Directory} ({options.FilesLoadTime.TotalMilliseconds:0} ms).");
+            report.Verbose($"loaded {loaded.Count} migration file(s) from {loaded.Directory} " +
+                $"({options.FilesLoadTime.TotalMilliseconds:0} ms).");
             return loaded;
         }
 
@@ -335,7 +378,12 @@ public sealed partial class MigrationService
         return set;
     }
 
-    private async Task<MigrationResult> RunStepAsync(PlannedStep step, int index, int count, Reporter report, Func<Task<MigrationResult>> run)
+    private async Task<MigrationResult> RunStepAsync(
+        PlannedStep step,
+        int index,
+        int count,
+        Reporter report,
+        Func<Task<MigrationResult>> run)
     {
         report.Observer?.OnStepStarting(step, index, count);
         var watch = Stopwatch.StartNew();
@@ -343,7 +391,8 @@ public sealed partial class MigrationService
         {
             var result = await run().ConfigureAwait(false);
             var what = step.FilePath is null ? $"version {step.Version} ({step.Name})" : Path.GetFileName(step.FilePath);
-            report.Verbose($"{(step.Direction == MigrationDirection.Down ? "rolled back" : "applied")} {what} ({result.Statements} statement(s), {result.Duration.TotalMilliseconds:0} ms).");
+            report.Verbose($"{(step.Direction == MigrationDirection.Down ? "rolled back" : "applied")} {what} ({result.Statements} " +
+                $"statement(s), {result.Duration.TotalMilliseconds:0} ms).");
             report.Observer?.OnStepCompleted(result, index, count);
             return result;
         }
@@ -391,7 +440,10 @@ public sealed partial class MigrationService
     {
         // A dry run takes no lock and reads on a read-only session: it changes nothing, not even by waiting in line.
         var watch = Stopwatch.StartNew();
-        var session = await Database.OpenRunSessionAsync(dryRun, holder => report.LockWaiting(holder), cancellationToken).ConfigureAwait(false);
+        var session = await Database.OpenRunSessionAsync(
+            dryRun,
+            holder => report.LockWaiting(holder),
+            cancellationToken).ConfigureAwait(false);
         if (!dryRun)
         {
             report.Verbose(session.LockWaited > TimeSpan.Zero
@@ -401,7 +453,8 @@ public sealed partial class MigrationService
 
         var history = session.History;
         report.Verbose(history.Exists
-            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} ({watch.ElapsedMilliseconds} ms, {(dryRun ? "read-only, no lock" : "under the lock")})."
+            ? $"read {history.Records.Count} history row(s) from {Database.Settings.TableName} ({watch.ElapsedMilliseconds} " +
+                $"ms, {(dryRun ? "read-only, no lock" : "under the lock")})."
             : $"no history table {Database.Settings.TableName} yet ({watch.ElapsedMilliseconds} ms).");
         report.Observer?.OnHistoryRead(ServiceName, history);
         return session;

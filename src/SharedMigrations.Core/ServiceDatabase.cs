@@ -21,12 +21,28 @@ internal sealed class ServiceDatabase
     private readonly IReadOnlyList<string> _secrets;
 
     /// <summary>Creates a manager over a data source (for use from a service's own code).</summary>
-    public ServiceDatabase(NpgsqlDataSource dataSource, MigrationSettings? settings = null, string serviceName = "service", ILogger? logger = null)
-        : this(dataSource, settings ?? new MigrationSettings(), serviceName, logger, ConnectionResolver.DefaultConnectRetries, Array.Empty<string>())
+    public ServiceDatabase(
+        NpgsqlDataSource dataSource,
+        MigrationSettings? settings = null,
+        string serviceName = "service",
+        ILogger? logger = null)
+        : this(
+            dataSource,
+            settings ?? new MigrationSettings(),
+            serviceName,
+            logger,
+            ConnectionResolver.DefaultConnectRetries,
+            Array.Empty<string>())
     {
     }
 
-    internal ServiceDatabase(NpgsqlDataSource dataSource, MigrationSettings settings, string serviceName, ILogger? logger, int connectRetries, IReadOnlyList<string> secrets)
+    internal ServiceDatabase(
+        NpgsqlDataSource dataSource,
+        MigrationSettings settings,
+        string serviceName,
+        ILogger? logger,
+        int connectRetries,
+        IReadOnlyList<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         DataSource = dataSource;
@@ -36,7 +52,10 @@ internal sealed class ServiceDatabase
         _secrets = secrets;
         KnownSecrets.Register(secrets);
         _opener = new ConnectionOpener(dataSource, serviceName, connectRetries, secrets);
-        History = new HistoryStore(settings.TableName, serviceName) { Snapshots = new Schema.SchemaStore(settings.TableName, settings.Schemas) };
+        History = new HistoryStore(
+            settings.TableName,
+            serviceName)
+        { Snapshots = new Schema.SchemaStore(settings.TableName, settings.Schemas) };
         _executor = new MigrationExecutor(History, settings, serviceName, Redact);
     }
 
@@ -55,20 +74,29 @@ internal sealed class ServiceDatabase
     public string Server => _opener.Target;
 
     /// <summary>Opens a connection (with the configured retries); failures name the service and server, never the password.</summary>
-    public Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) => _opener.OpenAsync(cancellationToken);
+    public Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        _opener.OpenAsync(cancellationToken);
 
     /// <summary>Takes the run lock of this database and history table, waiting up to migration.lock_wait.</summary>
     public Task<RunLock> AcquireLockAsync(Action<RunLockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
         RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, null, cancellationToken);
 
-    /// <summary>Takes the run lock and reads the history under it, on the lock's connection (one round trip when the lock is free).</summary>
-    public Task<RunLock> AcquireLockAndReadHistoryAsync(Action<RunLockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
-        Guard(() => RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, History, cancellationToken), cancellationToken);
+    /// <summary>
+    /// Takes the run lock and reads the history under it, on the lock's connection (one round trip when the lock is free).
+    /// </summary>
+    public Task<RunLock> AcquireLockAndReadHistoryAsync(
+        Action<RunLockHolder?>? onWaiting = null,
+        CancellationToken cancellationToken = default) =>
+        Guard(
+            () => RunLock.AcquireAsync(_opener, Settings.TableName, Settings.LockWait, ServiceName, onWaiting, History, cancellationToken),
+            cancellationToken);
 
     /// <summary>Reads the history in one query on a connection of its own, read-only, without the lock.</summary>
     public async Task<HistorySnapshot> ReadHistoryAsync(CancellationToken cancellationToken = default)
     {
-        var (connection, history) = await OpenWithAsync(c => ReadHistoryAsync(c, readOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (connection, history) = await OpenWithAsync(
+            c => ReadHistoryAsync(c, readOnly: true, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
         return history;
     }
@@ -77,11 +105,16 @@ internal sealed class ServiceDatabase
     /// Opens a connection and runs its first, idempotent use: a pooled connection found dead (its server restarted) is
     /// replaced and the use runs once more, with no extra round trip while the connection is alive.
     /// </summary>
-    internal Task<(NpgsqlConnection Connection, T Result)> OpenWithAsync<T>(Func<NpgsqlConnection, Task<T>> firstUse, CancellationToken cancellationToken) =>
+    internal Task<(NpgsqlConnection Connection, T Result)> OpenWithAsync<T>(
+        Func<NpgsqlConnection, Task<T>> firstUse,
+        CancellationToken cancellationToken) =>
         _opener.OpenAsync(firstUse, cancellationToken);
 
     /// <summary>Reads the history in one query on the given connection.</summary>
-    public Task<HistorySnapshot> ReadHistoryAsync(NpgsqlConnection connection, bool readOnly, CancellationToken cancellationToken = default) =>
+    public Task<HistorySnapshot> ReadHistoryAsync(
+        NpgsqlConnection connection,
+        bool readOnly,
+        CancellationToken cancellationToken = default) =>
         Guard(() => History.ReadAsync(connection, readOnly, cancellationToken), cancellationToken);
 
     /// <summary>Creates the history table and audit log in one transaction. Call it while holding the run lock.</summary>
@@ -111,27 +144,59 @@ internal sealed class ServiceDatabase
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("{Service}: created history table {Table} and audit log {Log}.", ServiceName, Settings.TableName, Settings.TableName.LogTable);
+        _logger.LogInformation(
+            "{Service}: created history table {Table} and audit log {Log}.",
+            ServiceName,
+            Settings.TableName,
+            Settings.TableName.LogTable);
     }
 
     /// <summary>Applies one migration (under the run lock, which the caller holds).</summary>
-    public Task<MigrationResult> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken = default) =>
+    public Task<MigrationResult> ApplyAsync(
+        NpgsqlConnection connection,
+        Migration migration,
+        CancellationToken cancellationToken = default) =>
         _executor.RunAsync(
             connection,
-            new ExecutionStep(migration.Version, migration.Name, migration.Checksum, migration.Up, migration.Transaction, migration.FilePath, MigrationDirection.Up, migration),
+            new ExecutionStep(
+                migration.Version,
+                migration.Name,
+                migration.Checksum,
+                migration.Up,
+                migration.Transaction,
+                migration.FilePath,
+                MigrationDirection.Up,
+                migration),
             cancellationToken);
 
     /// <summary>Rolls back one applied migration with the given DOWN (under the run lock, which the caller holds).</summary>
-    public Task<MigrationResult> RevertAsync(NpgsqlConnection connection, AppliedMigration applied, MigrationScript down, TransactionMode transaction, Migration? file, CancellationToken cancellationToken = default) =>
+    public Task<MigrationResult> RevertAsync(
+        NpgsqlConnection connection,
+        AppliedMigration applied,
+        MigrationScript down,
+        TransactionMode transaction,
+        Migration? file,
+        CancellationToken cancellationToken = default) =>
         _executor.RunAsync(
             connection,
-            new ExecutionStep(applied.Version, applied.Name, applied.Checksum, down, transaction, file?.FilePath, MigrationDirection.Down, file, applied.StatementsTotal),
+            new ExecutionStep(
+                applied.Version,
+                applied.Name,
+                applied.Checksum,
+                down,
+                transaction,
+                file?.FilePath,
+                MigrationDirection.Down,
+                file,
+                applied.StatementsTotal),
             cancellationToken);
 
     /// <summary>Reads the audit log, oldest first.</summary>
     public async Task<IReadOnlyList<MigrationEvent>> ReadEventsAsync(CancellationToken cancellationToken = default)
     {
-        var (connection, events) = await OpenWithAsync(c => Guard(() => History.ReadEventsAsync(c, cancellationToken), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (connection, events) = await OpenWithAsync(
+            c => Guard(() => History.ReadEventsAsync(c, cancellationToken), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
         return events;
     }
@@ -155,16 +220,22 @@ internal sealed class ServiceDatabase
 
     /// <summary>Creates the history table and audit log on the session's connection.</summary>
     internal async Task CreateHistoryAsync(RunSession session, CancellationToken cancellationToken) =>
-        await CreateHistoryAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await CreateHistoryAsync(
+            await session.ConnectionAsync(cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>Applies one migration on the session's connection.</summary>
     internal async Task<MigrationResult> ApplyAsync(RunSession session, Migration migration, CancellationToken cancellationToken) =>
-        await ApplyAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), migration, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(
+            await session.ConnectionAsync(cancellationToken).ConfigureAwait(false),
+            migration,
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>Rolls back one step of a down plan on the session's connection.</summary>
     internal async Task<MigrationResult> RevertAsync(RunSession session, RollbackStep step, CancellationToken cancellationToken) =>
         await RevertAsync(
-            await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), step.Item.Applied, step.Down, step.Mode, step.Item.File, cancellationToken)
+            await session.ConnectionAsync(
+                cancellationToken).ConfigureAwait(false), step.Item.Applied, step.Down, step.Mode, step.Item.File, cancellationToken)
             .ConfigureAwait(false);
 
     /// <summary>The DOWN scripts recorded at apply time for <paramref name="versions"/>.</summary>
@@ -177,22 +248,34 @@ internal sealed class ServiceDatabase
         }
 
         return await Guard(
-            async () => await History.ReadDownScriptsAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), versions, cancellationToken)
+            async () => await History.ReadDownScriptsAsync(
+                await session.ConnectionAsync(cancellationToken).ConfigureAwait(false),
+                versions,
+                cancellationToken)
                 .ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Repairs the history on the session's connection (see the overload on a connection).</summary>
     internal async Task<IReadOnlyList<MigrationEvent>> RepairAsync(
-        RunSession session, IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs, CancellationToken cancellationToken) =>
-        await RepairAsync(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), repairs, cancellationToken).ConfigureAwait(false);
+        RunSession session,
+        IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs,
+        CancellationToken cancellationToken) =>
+        await RepairAsync(
+            await session.ConnectionAsync(cancellationToken).ConfigureAwait(false),
+            repairs,
+            cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Records the live schema snapshot as that of <paramref name="version"/> on the session's connection (one round trip).</summary>
+    /// <summary>
+    /// Records the live schema snapshot as that of <paramref name="version"/> on the session's connection (one round trip).
+    /// </summary>
     internal async Task<(string Fingerprint, Schema.SchemaSnapshot? Snapshot)> RecordSchemaAsync(
         RunSession session, long version, bool returnSnapshot, CancellationToken cancellationToken)
     {
         var connection = await session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await Guard(() => History.Snapshots!.RecordAsync(connection, version, returnSnapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await Guard(
+            () => History.Snapshots!.RecordAsync(connection, version, returnSnapshot, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the live schema in one round trip on a connection of its own (read-only, no lock).</summary>
@@ -227,14 +310,18 @@ internal sealed class ServiceDatabase
         {
             return await action().ConfigureAwait(false);
         }
-        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested && (ex is not PostgresException || ex is PostgresException pg && ConnectionOpener.IsSessionLost(pg)))
+        catch (
+            NpgsqlException ex) when (
+                !cancellationToken.IsCancellationRequested && (
+                    ex is not PostgresException || ex is PostgresException pg && ConnectionOpener.IsSessionLost(pg)))
         {
             throw _opener.Translate(ex);
         }
         catch (PostgresException ex) when (ex.SqlState is "42501")
         {
             throw new DatabaseConnectionException(
-                Redact($"{ServiceName}: permission denied on {Server}: {ex.MessageText}. The database user needs to create and write the history table {Settings.TableName}."),
+                Redact($"{ServiceName}: permission denied on {Server}: {ex.MessageText}. The database user needs to create and write the " +
+                    $"history table {Settings.TableName}."),
                 authenticationFailed: true,
                 ex.SqlState)
             { Service = ServiceName };
@@ -258,7 +345,9 @@ internal sealed class ServiceDatabase
     /// migration gets the checksum and DOWN of its file, a Failed record is removed. Returns the audit events written.
     /// </summary>
     internal async Task<IReadOnlyList<MigrationEvent>> RepairAsync(
-        NpgsqlConnection connection, IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        IReadOnlyList<(MigrationStatusEntry Entry, PlannedStepKind Kind)> repairs,
+        CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var events = new List<MigrationEvent>();
@@ -281,7 +370,13 @@ internal sealed class ServiceDatabase
                         detail = $"Failed record removed ({entry.Detail})";
                     }
 
-                    batch.BatchCommands.Add(History.Log(entry.Version, entry.Name, MigrationDirection.Repair, true, entry.Migration?.Checksum, detail: detail));
+                    batch.BatchCommands.Add(History.Log(
+                        entry.Version,
+                        entry.Name,
+                        MigrationDirection.Repair,
+                        true,
+                        entry.Migration?.Checksum,
+                        detail: detail));
                     events.Add(new MigrationEvent
                     {
                         Service = ServiceName,

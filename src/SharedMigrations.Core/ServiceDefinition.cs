@@ -31,7 +31,9 @@ public sealed class ServiceDefinition
     /// <summary>Services whose pending migrations run before this one's.</summary>
     public IReadOnlyList<string> DependsOn => Configuration.DependsOn;
 
-    /// <summary>The database name the service uses, as far as the config tells (null when only a connection string or PG* variables say).</summary>
+    /// <summary>
+    /// The database name the service uses, as far as the config tells (null when only a connection string or PG* variables say).
+    /// </summary>
     public string? DatabaseName => Configuration.Database.Database;
 
     public override string ToString() => Name;

@@ -27,7 +27,10 @@ public static class ServiceDiscovery
         return File.Exists(nested) ? nested : null;
     }
 
-    /// <summary>The folder itself when it is a service folder, else the service folders below it (directly, or at any depth with <paramref name="recurse"/>).</summary>
+    /// <summary>
+    /// The folder itself when it is a service folder, else the service folders below it (directly, or at any depth with
+    /// <paramref name="recurse"/>).
+    /// </summary>
     public static IEnumerable<string> FindServiceFolders(string directory, bool recurse = false)
     {
         var root = System.IO.Path.GetFullPath(directory);
@@ -79,7 +82,11 @@ public static class ServiceDiscovery
     }
 
     /// <summary>Reads a service folder. <paramref name="configPath"/> and <paramref name="migrationsPath"/> override discovery.</summary>
-    public static ServiceDefinition Open(string servicePath, string? configPath = null, string? migrationsPath = null, Func<string, string?>? getVariable = null)
+    public static ServiceDefinition Open(
+        string servicePath,
+        string? configPath = null,
+        string? migrationsPath = null,
+        Func<string, string?>? getVariable = null)
     {
         var path = System.IO.Path.GetFullPath(servicePath);
         if (!Directory.Exists(path))
@@ -105,7 +112,8 @@ public static class ServiceDiscovery
         if (config is null && migrations is null && !IsServiceFolder(path))
         {
             throw new ServiceNotFoundException(
-                $"'{path}' is not a service folder: it has no {ConfigFileName}, no {ConfigFolderName}/{ConfigFileName} and no {MigrationsFolderName} folder.",
+                $"'{path}' is not a service folder: it has no {ConfigFileName}, no {ConfigFolderName}/{ConfigFileName} and " +
+                    $"no {MigrationsFolderName} folder.",
                 path);
         }
 
@@ -114,7 +122,8 @@ public static class ServiceDiscovery
             ? System.IO.Path.GetFullPath(dir, path)
             : System.IO.Path.Combine(path, MigrationsFolderName);
 
-        var name = configuration.ServiceName ?? System.IO.Path.GetFileName(path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
+        var name = configuration.ServiceName
+            ?? System.IO.Path.GetFileName(path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
         return new ServiceDefinition(name, path, config, migrations, configuration);
     }
 }

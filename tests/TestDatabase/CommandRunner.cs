@@ -30,7 +30,8 @@ internal static class CommandRunner
         {
             TryKill(process);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{Snapshot(output)}");
+            throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:0} s. " +
+                $"Output:{Environment.NewLine}{Snapshot(output)}");
         }
 
         return new CommandResult(process.ExitCode, Snapshot(output).Trim());

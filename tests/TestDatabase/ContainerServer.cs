@@ -53,10 +53,12 @@ internal sealed class ContainerServer : IServerInstance
     }
 
     public Task StopAsync(bool immediate, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException($"The {Source} server cannot be stopped and restarted (CanRestart is false); only the local cluster can.");
+        throw new InvalidOperationException($"The {Source} server cannot be stopped and restarted (CanRestart is false); only the local " +
+            $"cluster can.");
 
     public Task StartAgainAsync(CancellationToken cancellationToken) =>
-        throw new InvalidOperationException($"The {Source} server cannot be stopped and restarted (CanRestart is false); only the local cluster can.");
+        throw new InvalidOperationException($"The {Source} server cannot be stopped and restarted (CanRestart is false); only the local " +
+            $"cluster can.");
 
     public void ShutdownAtProcessExit()
     {

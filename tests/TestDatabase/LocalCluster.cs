@@ -130,10 +130,16 @@ internal sealed class LocalCluster : IServerInstance
         {
             if (_running)
             {
-                var fast = await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "20"], StopTimeout, CancellationToken.None);
+                var fast = await PgCtlAsync(
+                    ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "20"],
+                    StopTimeout,
+                    CancellationToken.None);
                 if (!fast.Succeeded)
                 {
-                    await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "20"], StopTimeout, CancellationToken.None);
+                    await PgCtlAsync(
+                        ["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "20"],
+                        StopTimeout,
+                        CancellationToken.None);
                 }
 
                 _running = false;

@@ -28,7 +28,9 @@ internal sealed class PostgresBinaries
         }
 
         var candidates = new List<string>();
-        candidates.AddRange(Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries) ?? []);
+        candidates.AddRange(Environment.GetEnvironmentVariable("PATH")?.Split(
+            Path.PathSeparator,
+            StringSplitOptions.RemoveEmptyEntries) ?? []);
         if (CommandRunner.TryGetOutput("pg_config", "--bindir") is { Length: > 0 } pgConfigBinDir)
         {
             candidates.Add(pgConfigBinDir);
@@ -51,7 +53,9 @@ internal sealed class PostgresBinaries
         File.Exists(Path.Combine(directory, "pg_ctl" + Suffix)) &&
         File.Exists(Path.Combine(directory, "postgres" + Suffix));
 
-    /// <summary>/usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb gives /usr/lib/postgresql/15/bin (clearer in messages).</summary>
+    /// <summary>
+    /// /usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb gives /usr/lib/postgresql/15/bin (clearer in messages).
+    /// </summary>
     private static string ResolveSymlinkedDirectory(string directory)
     {
         try
@@ -79,7 +83,11 @@ internal sealed class PostgresBinaries
         }
 
         return Directory.EnumerateDirectories(parent, namePrefix + "*")
-            .Select(d => (Dir: d, Version: Version.TryParse(Path.GetFileName(d)[namePrefix.Length..] is var v && v.Contains('.') ? v : v + ".0", out var version) ? version : null))
+            .Select(d => (
+                Dir: d,
+                Version: Version.TryParse(
+                    Path.GetFileName(d)[namePrefix.Length..] is var v && v.Contains('.') ? v : v + ".0",
+                    out var version) ? version : null))
             .Where(x => x.Version is not null)
             .OrderByDescending(x => x.Version)
             .Select(x => Path.Combine(x.Dir, child));

@@ -48,7 +48,9 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         _instance = instance;
         // Admin statements use their own unpooled connections, so they are not hit by connections broken by a restart.
-        _maintenanceConnectionString = new NpgsqlConnectionStringBuilder(instance.AdminConnectionString) { Pooling = false }.ConnectionString;
+        _maintenanceConnectionString = new NpgsqlConnectionStringBuilder(
+            instance.AdminConnectionString)
+        { Pooling = false }.ConnectionString;
         Live.TryAdd(this, 0);
     }
 

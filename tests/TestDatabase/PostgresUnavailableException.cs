@@ -24,8 +24,10 @@ public sealed class PostgresUnavailableException : Exception
     {
         var message =
             "No PostgreSQL server is available for the tests. Provide one of:" + Environment.NewLine +
-            $"  1. set {PostgresServer.ConnectionEnvironmentVariable} to an Npgsql connection string for a superuser, e.g." + Environment.NewLine +
-            $"       export {PostgresServer.ConnectionEnvironmentVariable}='Host=127.0.0.1;Port=5432;Username=postgres;Password=...;Database=postgres'" + Environment.NewLine +
+            $"  1. set {PostgresServer.ConnectionEnvironmentVariable} to an Npgsql connection string for a superuser, e.g."
+                + Environment.NewLine +
+            $"       export {PostgresServer.ConnectionEnvironmentVariable}=" +
+                "'Host=127.0.0.1;Port=5432;Username=postgres;Password=...;Database=postgres'" + Environment.NewLine +
             "  2. install and start Docker (Testcontainers then runs " + ContainerServer.Image + "), or" + Environment.NewLine +
             "  3. install the PostgreSQL server binaries (initdb, pg_ctl), e.g. `apt-get install postgresql`;" + Environment.NewLine +
             "     they are looked up on PATH, via `pg_config --bindir` and in /usr/lib/postgresql/*/bin" + Environment.NewLine +

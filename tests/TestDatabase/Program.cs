@@ -9,7 +9,8 @@ using SharedMigrations.Testing;
 if (args is not ["serve"])
 {
     Console.Error.WriteLine("usage: SharedMigrations.TestDatabase serve");
-    Console.Error.WriteLine("  Starts a PostgreSQL server for tests, prints {\"connectionString\",\"source\",\"host\",\"port\"} as one JSON line,");
+    Console.Error.WriteLine("  Starts a PostgreSQL server for tests, prints {\"connectionString\",\"source\",\"host\",\"port\"} as one " +
+        "JSON line,");
     Console.Error.WriteLine("  and stops it when stdin is closed or on SIGTERM/SIGINT.");
     return 64;
 }

@@ -57,7 +57,10 @@ internal static class StaleClusters
         try
         {
             var marker = ReadMarker(root);
-            if (marker is null || !int.TryParse(marker.GetValueOrDefault("pid"), CultureInfo.InvariantCulture, out var owner) || IsAlive(owner))
+            if (marker is null || !int.TryParse(
+                marker.GetValueOrDefault("pid"),
+                CultureInfo.InvariantCulture,
+                out var owner) || IsAlive(owner))
             {
                 return; // no marker yet (being created), or its owner still runs
             }
@@ -82,7 +85,9 @@ internal static class StaleClusters
 
             LocalCluster.DeleteDirectory(root);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (
+            Exception ex) when (
+                ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // best effort
         }

@@ -22,7 +22,11 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         _server = server;
         _builder = new NpgsqlConnectionStringBuilder(server.AdminConnectionString);
-        _admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = true, MaxPoolSize = 4 }.ConnectionString);
+        _admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server.AdminConnectionString)
+        {
+            Pooling = true,
+            MaxPoolSize = 4,
+        }.ConnectionString);
     }
 
     public string Host => _server.Host;
@@ -62,7 +66,9 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public Task DropAsync(string name) => ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
 
-    /// <summary>An Npgsql connection string to a database (for DbUp, Evolve and checks), optionally through another port (the proxy).</summary>
+    /// <summary>
+    /// An Npgsql connection string to a database (for DbUp, Evolve and checks), optionally through another port (the proxy).
+    /// </summary>
     public string ConnectionString(string database, int? port = null) => new NpgsqlConnectionStringBuilder
     {
         Host = Host,
@@ -90,9 +96,12 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// <summary>How many tables the generated migrations made (tables named bench_…): the check that a run did its work.</summary>
     public async Task<long> CountBenchTablesAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Pooling = false }.ConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'bench\\_%'", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'bench\\_%'",
+            connection);
         return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 

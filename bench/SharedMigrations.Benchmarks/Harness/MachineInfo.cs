@@ -44,7 +44,8 @@ public sealed class MachineInfo
         var dataDirectory = await database.ScalarAsync<string>("SELECT current_setting('data_directory')").ConfigureAwait(false) ?? "?";
         var settings = await database.ScalarAsync<string>(
             "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings " +
-            "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_level')").ConfigureAwait(false) ?? "?";
+            "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_level')").ConfigureAwait(false)
+                ?? "?";
         var fileSystem = FileSystemOf(dataDirectory);
         return new MachineInfo
         {
@@ -99,7 +100,10 @@ public sealed class MachineInfo
         try
         {
             var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-            if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture, out var kb))
+            if (line is not null && long.TryParse(
+                line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+                CultureInfo.InvariantCulture,
+                out var kb))
             {
                 return $"{kb / 1024.0 / 1024.0:0} GiB";
             }

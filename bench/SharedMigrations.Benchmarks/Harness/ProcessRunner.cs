@@ -66,7 +66,8 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish in {(timeout ?? TimeSpan.FromMinutes(5)).TotalSeconds:0} s");
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish " +
+                $"in {(timeout ?? TimeSpan.FromMinutes(5)).TotalSeconds:0} s");
         }
 
         var wall = watch.Elapsed.TotalMilliseconds;

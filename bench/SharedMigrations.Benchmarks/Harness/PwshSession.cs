@@ -49,7 +49,13 @@ public sealed class PwshSession : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in tools.Pwsh.Prefix.Concat(["-NoProfile", "-NonInteractive", "-File", script, "-ModuleManifest", moduleManifest]))
+        foreach (var argument in tools.Pwsh.Prefix.Concat([
+            "-NoProfile",
+            "-NonInteractive",
+            "-File",
+            script,
+            "-ModuleManifest",
+            moduleManifest]))
         {
             info.ArgumentList.Add(argument);
         }
@@ -64,13 +70,17 @@ public sealed class PwshSession : IAsyncDisposable
         if (ready is not ["ready", var import, var version])
         {
             var error = await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"the warm PowerShell session did not start: {string.Join(' ', ready ?? [])} {ProcessRunner.Tail(error)}");
+            throw new InvalidOperationException($"the warm PowerShell session did not " +
+                $"start: {string.Join(' ', ready ?? [])} {ProcessRunner.Tail(error)}");
         }
 
         return new PwshSession(process, double.Parse(import, CultureInfo.InvariantCulture), version);
     }
 
-    /// <summary>Runs one operation of WarmSession.ps1 (up, status, fleet-up, fleet-status) on a path; returns its time and how many objects it emitted.</summary>
+    /// <summary>
+    /// Runs one operation of WarmSession.ps1 (up, status, fleet-up, fleet-status) on a path; returns its time and how many objects it
+    /// emitted.
+    /// </summary>
     public async Task<(double Ms, int Count, double? Cpu)> InvokeAsync(string operation, string path, TimeSpan? timeout = null)
     {
         await _process.StandardInput.WriteLineAsync($"{operation}\t{path}").ConfigureAwait(false);
@@ -119,7 +129,9 @@ public sealed class PwshSession : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The fields of the next protocol line (anything else the session prints, such as warnings, is skipped); null at end of output.</summary>
+    /// <summary>
+    /// The fields of the next protocol line (anything else the session prints, such as warnings, is skipped); null at end of output.
+    /// </summary>
     private static async Task<string[]?> ReadAnswerAsync(Process process, TimeSpan timeout)
     {
         using var limit = new CancellationTokenSource(timeout);

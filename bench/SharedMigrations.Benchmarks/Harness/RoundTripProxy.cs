@@ -251,7 +251,9 @@ public sealed class RoundTripProxy : IAsyncDisposable
         public bool Opaque { get; set; }
     }
 
-    /// <summary>One message: its type byte (or 0 for an untyped start-up packet), and the first 4 bytes of its body as an integer.</summary>
+    /// <summary>
+    /// One message: its type byte (or 0 for an untyped start-up packet), and the first 4 bytes of its body as an integer.
+    /// </summary>
     private readonly record struct Message(char Type, bool Untyped, bool SingleByte, int Code);
 
     /// <summary>Splits one direction of the PostgreSQL protocol into messages as bytes arrive in any chunks.</summary>

@@ -5,18 +5,24 @@ namespace SharedMigrations.Benchmarks.Harness;
 /// <summary>What one timed run reports besides the wall clock the runner measures around it.</summary>
 /// <param name="Primary">Replaces the wall clock as the figure (e.g. the time measured inside the warm session).</param>
 /// <param name="Secondary">A second figure (e.g. a whole process's time after PowerShell's start-up).</param>
-/// <param name="Cpu">CPU time of the work (a child process's, or the warm session's); when absent, this process's CPU during the run.</param>
+/// <param name="Cpu">CPU time of the work (a child process's, or the warm session's); when absent, this process's CPU during the
+/// run.</param>
 public readonly record struct Timing(double? Primary = null, double? Secondary = null, double? Cpu = null)
 {
     public static readonly Timing Wall = default;
 }
 
-/// <summary>One contender of a workload: how to prepare an iteration (untimed), run it (timed), check and clean up (untimed), and count its round trips.</summary>
+/// <summary>
+/// One contender of a workload: how to prepare an iteration (untimed), run it (timed), check and clean up (untimed), and count its round
+/// trips.
+/// </summary>
 public sealed class Entry
 {
     public required Row Row { get; init; }
 
-    /// <summary>Untimed, before each iteration: e.g. a fresh database. Its result is handed to <see cref="Run"/> and <see cref="Teardown"/>.</summary>
+    /// <summary>
+    /// Untimed, before each iteration: e.g. a fresh database. Its result is handed to <see cref="Run"/> and <see cref="Teardown"/>.
+    /// </summary>
     public Func<Task<object?>>? Setup { get; init; }
 
     /// <summary>The timed work; the bool says whether this iteration is measured (false during warm-up).</summary>
@@ -88,7 +94,8 @@ public static class Runner
                         entry.Row.Cpu.Add(timing.Cpu ?? cpu);
                     }
 
-                    Console.WriteLine($"   {entry.Row.Contender,-58} {(measured ? $"#{round - warmup + 1}" : "warm-up"),-8} {Stat.Format(figure),10}");
+                    Console.WriteLine(
+                        $"   {entry.Row.Contender,-58} {(measured ? $"#{round - warmup + 1}" : "warm-up"),-8} {Stat.Format(figure),10}");
                 }
                 catch (Exception ex)
                 {

@@ -1,6 +1,9 @@
 namespace SharedMigrations.Benchmarks.Harness;
 
-/// <summary>What a row of the table is: the floor every ratio is taken to, our tool, a peer measured here, a peer quoted from the issue, or a part of a larger figure.</summary>
+/// <summary>
+/// What a row of the table is: the floor every ratio is taken to, our tool, a peer measured here, a peer quoted from the issue, or a part
+/// of a larger figure.
+/// </summary>
 public enum RowKind
 {
     Floor,

@@ -18,7 +18,9 @@ public sealed class Tools
 
     public string? SqlMigrateMissing { get; init; }
 
-    /// <summary>dbmate's own binary (Go; npm package <c>dbmate</c>, never its Node.js launcher), or null with <see cref="DbmateMissing"/>.</summary>
+    /// <summary>
+    /// dbmate's own binary (Go; npm package <c>dbmate</c>, never its Node.js launcher), or null with <see cref="DbmateMissing"/>.
+    /// </summary>
     public string? Dbmate { get; init; }
 
     public string? DbmateMissing { get; init; }
@@ -37,9 +39,13 @@ public sealed class Tools
             Pwsh = FindPwsh(pwsh),
             Psql = FindPsql(psql, serverMajor),
             SqlMigrate = sm is not null && File.Exists(sm) ? sm : null,
-            SqlMigrateMissing = sm is not null && File.Exists(sm) ? null : "not installed (Debian: apt-get install sql-migrate; or --sql-migrate <path>)",
+            SqlMigrateMissing = sm is not null
+                && File.Exists(sm) ? null : "not installed (Debian: apt-get install sql-migrate; or --sql-migrate <path>)",
             Dbmate = dm,
-            DbmateMissing = dm is null ? "not installed (npm install dbmate, or --dbmate <path>; build.ps1 Bench installs it into out/bench-tools when npm is there)" : null,
+            DbmateMissing = dm is null
+                ? "not installed (npm install dbmate, or --dbmate <path>; build.ps1 Bench installs it into out/bench-tools when npm is " +
+                    "there)"
+                : null,
         };
     }
 
@@ -79,7 +85,9 @@ public sealed class Tools
     {
         if (!string.IsNullOrEmpty(given))
         {
-            return given.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? new Executable("dotnet", [given]) : new Executable(given, []);
+            return given.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? new Executable("dotnet", [given]) : new Executable(
+                given,
+                []);
         }
 
         if (OnPath(OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh") is { } onPath)
@@ -93,9 +101,14 @@ public sealed class Tools
         if (Directory.Exists(tool))
         {
             var platform = OperatingSystem.IsWindows() ? "win" : "unix";
-            foreach (var versionDir in Directory.EnumerateDirectories(tool).OrderByDescending(d => Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version()))
+            foreach (var versionDir in Directory.EnumerateDirectories(tool).OrderByDescending(d => Version.TryParse(
+                Path.GetFileName(d),
+                out var v) ? v : new Version()))
             {
-                foreach (var dir in Directory.EnumerateDirectories(Path.Combine(versionDir, "tools"), platform, SearchOption.AllDirectories))
+                foreach (var dir in Directory.EnumerateDirectories(
+                    Path.Combine(versionDir, "tools"),
+                    platform,
+                    SearchOption.AllDirectories))
                 {
                     var apphost = Path.Combine(dir, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
                     if (File.Exists(apphost))

@@ -6,7 +6,9 @@ using SharedMigrations.Infrastructure;
 
 namespace SharedMigrations.Commands;
 
-/// <summary>Where the live schema differs from the snapshot the last run recorded, or from the schema file: one object per difference.</summary>
+/// <summary>
+/// Where the live schema differs from the snapshot the last run recorded, or from the schema file: one object per difference.
+/// </summary>
 [Cmdlet(VerbsData.Compare, "MigrationSchema", DefaultParameterSetName = PathParameterSet)]
 [OutputType(typeof(SchemaDifference), typeof(bool))]
 public sealed class CompareMigrationSchemaCommand : DatabaseCommandBase
@@ -39,8 +41,10 @@ public sealed class CompareMigrationSchemaCommand : DatabaseCommandBase
                         {
                             WriteAnnotation(new Annotation(
                                 AnnotationLevel.Warning,
-                                $"{row.Service}: {row.Kind} {row.Name}{(row.Table is null ? string.Empty : " on " + row.Table)} is {row.Change} " +
-                                $"compared with the {(file is null ? "snapshot recorded by the last run" : "schema file")}: the schema changed outside the migrations.",
+                                $"{row.Service}: {row.Kind} {row.Name}{(row.Table is null ? string.Empty : " on " + row.Table)} " +
+                                    $"is {row.Change} " +
+                                $"compared with the {(file is null ? "snapshot recorded by the last run" : "schema file")}: the schema " +
+                                    $"changed outside the migrations.",
                                 file,
                                 null,
                                 "SchemaDrift"));

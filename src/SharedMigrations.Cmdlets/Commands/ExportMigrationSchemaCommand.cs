@@ -6,7 +6,12 @@ using SharedMigrations.Infrastructure;
 namespace SharedMigrations.Commands;
 
 /// <summary>Writes each service's schema as a deterministic text file for review in pull requests.</summary>
-[Cmdlet(VerbsData.Export, "MigrationSchema", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(
+    VerbsData.Export,
+    "MigrationSchema",
+    DefaultParameterSetName = PathParameterSet,
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportMigrationSchemaCommand : DatabaseCommandBase
 {
@@ -21,7 +26,8 @@ public sealed class ExportMigrationSchemaCommand : DatabaseCommandBase
         if (Destination is not null && engines.Length > 1)
         {
             WriteError(new ErrorRecord(
-                new PSArgumentException($"-Destination names one file, but {engines.Length} services were given; leave it out to write each service's own schema file."),
+                new PSArgumentException($"-Destination names one file, but {engines.Length} services were given; leave it out to write " +
+                    $"each service's own schema file."),
                 "DestinationForManyServices",
                 ErrorCategory.InvalidArgument,
                 Destination));
@@ -42,7 +48,8 @@ public sealed class ExportMigrationSchemaCommand : DatabaseCommandBase
                     var (path, changed, snapshot) = await engine!.ExportSchemaAsync(destination, token).ConfigureAwait(false);
                     bridge.Post(() =>
                     {
-                        WriteVerbose($"{engine.ServiceName}: {(changed ? "wrote" : "unchanged:")} {path} ({snapshot.Objects.Count} object(s)).");
+                        WriteVerbose($"{engine.ServiceName}: {(changed ? "wrote" : "unchanged:")} {path} ({snapshot.Objects.Count} " +
+                            $"object(s)).");
                         WriteObject(InvokeProvider.Item.Get(path), enumerateCollection: true);
                     });
                 }

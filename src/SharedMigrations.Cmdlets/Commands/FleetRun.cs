@@ -19,7 +19,13 @@ internal static class FleetRun
         IReadOnlyList<string> folders,
         string activity,
         bool skipPrompt,
-        Func<MigrationFleet, Func<PlannedStep, CancellationToken, ValueTask<bool>>, FleetObserver, bool, CancellationToken, Task<FleetResult>> run)
+        Func<
+            MigrationFleet,
+            Func<PlannedStep, CancellationToken, ValueTask<bool>>,
+            FleetObserver,
+            bool,
+            CancellationToken,
+            Task<FleetResult>> run)
     {
         var engines = folders.Select(f => (Folder: f, Engine: command.OpenEngine(f))).Where(x => x.Engine is not null).ToArray();
         if (engines.Length == 0)
@@ -40,7 +46,9 @@ internal static class FleetRun
                 {
                     await run(
                         fleet,
-                        async (step, _) => (skipPrompt && !dryRun) || await command.ShouldProcessOnPipelineAsync(bridge, step.Service, step.Description).ConfigureAwait(false),
+                        async (step, _) =>
+                            (skipPrompt && !dryRun)
+                                || await command.ShouldProcessOnPipelineAsync(bridge, step.Service, step.Description).ConfigureAwait(false),
                         observer,
                         dryRun,
                         token).ConfigureAwait(false);
@@ -60,7 +68,9 @@ internal static class FleetRun
         {
             // Also when -ErrorAction Stop or Ctrl+C ended the run early: the summary matters most then.
             var finished = observer?.Outcomes.ToDictionary(o => o.Service) ?? new Dictionary<MigrationService, FleetServiceOutcome>();
-            var rows = engines.Select(e => finished.TryGetValue(e.Engine!, out var outcome) ? SummaryRow.From(outcome) : SummaryRow.NotRun(e.Engine!)).ToArray();
+            var rows = engines.Select(e => finished.TryGetValue(
+                e.Engine!,
+                out var outcome) ? SummaryRow.From(outcome) : SummaryRow.NotRun(e.Engine!)).ToArray();
             try
             {
                 command.WriteSummary($"SharedMigrations: {activity}{(dryRun ? " -WhatIf" : string.Empty)}", rows);

@@ -43,7 +43,9 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
                     {
                         var path = paths[engine];
                         summaryRows.Enqueue(SummaryRow.From(report));
-                        var annotations = report.Entries.Select(e => Annotations.For(report.Service, e)).Where(a => a is not null).ToArray();
+                        var annotations = report.Entries.Select(e => Annotations.For(
+                            report.Service,
+                            e)).Where(a => a is not null).ToArray();
                         bridge.Post(() =>
                         {
                             foreach (var annotation in annotations)
@@ -73,7 +75,9 @@ public sealed class GetMigrationStatusCommand : DatabaseCommandBase
         });
         if (Summary)
         {
-            WriteSummary("SharedMigrations: Get-MigrationStatus -Summary", summaryRows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());
+            WriteSummary(
+                "SharedMigrations: Get-MigrationStatus -Summary",
+                summaryRows.OrderBy(r => r.Service, StringComparer.Ordinal).ToArray());
         }
     }
 }

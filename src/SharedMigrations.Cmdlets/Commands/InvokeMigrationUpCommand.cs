@@ -8,7 +8,12 @@ using SharedMigrations.Infrastructure;
 namespace SharedMigrations.Commands;
 
 /// <summary>Applies pending migrations, in version order, each in one transaction with its history row; many services as one run.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "MigrationUp", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(
+    VerbsLifecycle.Invoke,
+    "MigrationUp",
+    DefaultParameterSetName = PathParameterSet,
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MigrationResult))]
 public sealed class InvokeMigrationUpCommand : DatabaseCommandBase
 {
@@ -32,7 +37,9 @@ public sealed class InvokeMigrationUpCommand : DatabaseCommandBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = MigrationFleet.DefaultThrottleLimit;
 
-    /// <summary>How long to wait for a service outside the run to reach a version that a migration requires (polled), instead of failing at once.</summary>
+    /// <summary>
+    /// How long to wait for a service outside the run to reach a version that a migration requires (polled), instead of failing at once.
+    /// </summary>
     [Parameter]
     public TimeSpan? WaitForDependency { get; set; }
 

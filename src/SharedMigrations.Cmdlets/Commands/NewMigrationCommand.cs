@@ -6,7 +6,12 @@ using SharedMigrations.Infrastructure;
 namespace SharedMigrations.Commands;
 
 /// <summary>Writes the next migration file of a service from a template.</summary>
-[Cmdlet(VerbsCommon.New, "Migration", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(
+    VerbsCommon.New,
+    "Migration",
+    DefaultParameterSetName = PathParameterSet,
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class NewMigrationCommand : ServiceCommandBase
 {

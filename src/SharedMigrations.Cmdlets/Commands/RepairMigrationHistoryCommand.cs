@@ -7,7 +7,12 @@ using SharedMigrations.Infrastructure;
 namespace SharedMigrations.Commands;
 
 /// <summary>Accepts intentional edits (records the files' new checksums) and clears Failed records.</summary>
-[Cmdlet(VerbsDiagnostic.Repair, "MigrationHistory", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(
+    VerbsDiagnostic.Repair,
+    "MigrationHistory",
+    DefaultParameterSetName = PathParameterSet,
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(MigrationEvent))]
 public sealed class RepairMigrationHistoryCommand : DatabaseCommandBase
 {
@@ -30,7 +35,10 @@ public sealed class RepairMigrationHistoryCommand : DatabaseCommandBase
                         new RepairOptions
                         {
                             DryRun = dryRun,
-                            Approve = async (step, _) => Force.IsPresent && !dryRun || await ShouldProcessOnPipelineAsync(bridge, target, step.Description).ConfigureAwait(false),
+                            Approve = async (step, _) =>
+                                Force.IsPresent
+                                    && !dryRun
+                                        || await ShouldProcessOnPipelineAsync(bridge, target, step.Description).ConfigureAwait(false),
                             Observer = new CmdletObserver(this, bridge, folder, "Repair-MigrationHistory", 1),
                         },
                         token).ConfigureAwait(false);

@@ -102,7 +102,9 @@ public sealed class TestMigrationCommand : DatabaseCommandBase
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new IOException($"The SARIF file '{path}' could not be written: {ex.Message} Check that its folder exists and is writable.", ex),
+                new IOException(
+                    $"The SARIF file '{path}' could not be written: {ex.Message} Check that its folder exists and is writable.",
+                    ex),
                 "SarifWriteFailed",
                 ErrorCategory.WriteError,
                 path));

@@ -16,7 +16,9 @@ namespace SharedMigrations.Commands;
 [OutputType(typeof(RoundTripResult))]
 public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
 {
-    /// <summary>An empty database to test on; its keys win over the service's connection (Database=name alone keeps the server and credentials).</summary>
+    /// <summary>
+    /// An empty database to test on; its keys win over the service's connection (Database=name alone keeps the server and credentials).
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
@@ -43,7 +45,8 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
         {
             WriteError(new ErrorRecord(
                 new PSArgumentException(
-                    $"-ScratchConnectionString names one empty database, but {engines.Length} services were given and each needs its own; " +
+                    $"-ScratchConnectionString names one empty database, but {engines.Length} services were given and each needs " +
+                    "its own; " +
                     "test one service at a time, or leave the parameter out so that each gets a database of its own."),
                 "ScratchDatabaseShared",
                 ErrorCategory.InvalidArgument,
@@ -79,7 +82,11 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
                             },
                         },
                         token).ConfigureAwait(false);
-                    bridge.Post(() => WriteProgress(new ProgressRecord(activityId, "Test-MigrationRoundTrip", "done") { RecordType = ProgressRecordType.Completed }));
+                    bridge.Post(() => WriteProgress(new ProgressRecord(
+                        activityId,
+                        "Test-MigrationRoundTrip",
+                        "done")
+                    { RecordType = ProgressRecordType.Completed }));
                 }
                 catch (MigrationException ex)
                 {
@@ -93,7 +100,11 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
                 {
                     // A lost server mid-test (the scratch database was dropped on the way out): this service's error, not the run's.
                     var message = $"{engine.ServiceName}: the round trip stopped: {ex.Message}";
-                    bridge.Post(() => WriteError(new ErrorRecord(new InvalidOperationException(message, ex), "RoundTripError", ErrorCategory.ConnectionError, folder)));
+                    bridge.Post(() => WriteError(new ErrorRecord(
+                        new InvalidOperationException(message, ex),
+                        "RoundTripError",
+                        ErrorCategory.ConnectionError,
+                        folder)));
                 }
                 finally
                 {
@@ -106,7 +117,10 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
 
     private void Write(RoundTripResult row, Engine.RoundTripResult result, int done, int total, int activityId)
     {
-        WriteProgress(new ProgressRecord(activityId, "Test-MigrationRoundTrip", $"{row.Service}: {row.Version}_{row.Name} {row.Result} ({done} of {total})")
+        WriteProgress(new ProgressRecord(
+            activityId,
+            "Test-MigrationRoundTrip",
+            $"{row.Service}: {row.Version}_{row.Name} {row.Result} ({done} of {total})")
         {
             PercentComplete = total == 0 ? 100 : Math.Min(100, done * 100 / total),
         });
@@ -126,7 +140,12 @@ public sealed class TestMigrationRoundTripCommand : DatabaseCommandBase
         }
         else if (row.Result == RoundTripOutcome.Irreversible)
         {
-            WriteAnnotation(new Annotation(AnnotationLevel.Warning, row.Error ?? $"{row.Service}: {row.Version}_{row.Name} is Irreversible.", row.File, row.Line, "RoundTripIrreversible"));
+            WriteAnnotation(new Annotation(
+                AnnotationLevel.Warning,
+                row.Error ?? $"{row.Service}: {row.Version}_{row.Name} is Irreversible.",
+                row.File,
+                row.Line,
+                "RoundTripIrreversible"));
         }
     }
 }

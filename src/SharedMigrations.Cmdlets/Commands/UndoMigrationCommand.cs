@@ -8,7 +8,12 @@ using SharedMigrations.Infrastructure;
 namespace SharedMigrations.Commands;
 
 /// <summary>Rolls back applied migrations, newest application first; dependants before the services they depend on.</summary>
-[Cmdlet(VerbsCommon.Undo, "Migration", DefaultParameterSetName = PathParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(
+    VerbsCommon.Undo,
+    "Migration",
+    DefaultParameterSetName = PathParameterSet,
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(MigrationResult))]
 public sealed class UndoMigrationCommand : DatabaseCommandBase
 {
@@ -37,7 +42,8 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
         if (Target is not null && Count is not null)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException("Give -Target or -Count, not both: -Target 2 leaves version 2 as the newest applied, -Count 2 rolls back the newest two."),
+                new PSArgumentException("Give -Target or -Count, not both: -Target 2 leaves version 2 as the newest applied, -Count 2 " +
+                    "rolls back the newest two."),
                 "TargetAndCountTogether",
                 ErrorCategory.InvalidArgument,
                 null));
@@ -45,7 +51,12 @@ public sealed class UndoMigrationCommand : DatabaseCommandBase
     }
 
     protected override void ProcessServices(IReadOnlyList<string> folders) =>
-        FleetRun.Run(this, folders, "Undo-Migration", skipPrompt: Force.IsPresent, (fleet, approve, observer, dryRun, token) => fleet.DownAsync(
+        FleetRun.Run(this, folders, "Undo-Migration", skipPrompt: Force.IsPresent, (
+            fleet,
+            approve,
+            observer,
+            dryRun,
+            token) => fleet.DownAsync(
             new FleetDownOptions
             {
                 Target = Target,

@@ -4,7 +4,10 @@ using SharedMigrations.Core.Fleet;
 
 namespace SharedMigrations.Infrastructure;
 
-/// <summary>Fleet progress (services done of the total, and each service's current migration), verbose lines and each service's errors, written on the pipeline thread.</summary>
+/// <summary>
+/// Fleet progress (services done of the total, and each service's current migration), verbose lines and each service's errors, written on
+/// the pipeline thread.
+/// </summary>
 internal sealed class CmdletFleetObserver : FleetObserver
 {
     private const int FleetActivityId = 0;
@@ -17,7 +20,11 @@ internal sealed class CmdletFleetObserver : FleetObserver
     private readonly System.Collections.Concurrent.ConcurrentQueue<FleetServiceOutcome> _outcomes = new();
     private int _finished;
 
-    public CmdletFleetObserver(ServiceCommandBase cmdlet, PipelineBridge bridge, string activity, IReadOnlyDictionary<MigrationService, string> paths)
+    public CmdletFleetObserver(
+        ServiceCommandBase cmdlet,
+        PipelineBridge bridge,
+        string activity,
+        IReadOnlyDictionary<MigrationService, string> paths)
     {
         _cmdlet = cmdlet;
         _bridge = bridge;
@@ -48,7 +55,10 @@ internal sealed class CmdletFleetObserver : FleetObserver
             _bridge.Post(() => _cmdlet.WriteMigrationError(error, path));
         }
 
-        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_ids[service], $"{_activity}: {service.ServiceName}", outcome.State.ToString())
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(
+            _ids[service],
+            $"{_activity}: {service.ServiceName}",
+            outcome.State.ToString())
         {
             ParentActivityId = FleetActivityId,
             RecordType = ProgressRecordType.Completed,
@@ -57,13 +67,21 @@ internal sealed class CmdletFleetObserver : FleetObserver
     }
 
     /// <summary>Clears the fleet progress bar at the end of the run.</summary>
-    public void Complete() => _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(FleetActivityId, _activity, "done") { RecordType = ProgressRecordType.Completed }));
+    public void Complete() =>
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(
+            FleetActivityId,
+            _activity,
+            "done")
+        { RecordType = ProgressRecordType.Completed }));
 
     private void ShowFleet(string last)
     {
         var finished = Volatile.Read(ref _finished);
         var total = _paths.Count;
-        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(FleetActivityId, _activity, $"{finished} of {total} service(s) done; {last}")
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(
+            FleetActivityId,
+            _activity,
+            $"{finished} of {total} service(s) done; {last}")
         {
             PercentComplete = total == 0 ? 100 : finished * 100 / total,
         }));

@@ -6,7 +6,10 @@ using SharedMigrations.Core.Planning;
 
 namespace SharedMigrations.Infrastructure;
 
-/// <summary>Turns what the engine reports on worker threads into verbose lines, warnings, progress and result objects written on the pipeline thread.</summary>
+/// <summary>
+/// Turns what the engine reports on worker threads into verbose lines, warnings, progress and result objects written on the pipeline
+/// thread.
+/// </summary>
 internal sealed class CmdletObserver : MigrationObserver
 {
     private readonly ServiceCommandBase _cmdlet;
@@ -16,7 +19,13 @@ internal sealed class CmdletObserver : MigrationObserver
     private readonly int _activityId;
     private readonly int _parentActivityId;
 
-    public CmdletObserver(ServiceCommandBase cmdlet, PipelineBridge bridge, string servicePath, string activity, int activityId, int parentActivityId = -1)
+    public CmdletObserver(
+        ServiceCommandBase cmdlet,
+        PipelineBridge bridge,
+        string servicePath,
+        string activity,
+        int activityId,
+        int parentActivityId = -1)
     {
         _cmdlet = cmdlet;
         _bridge = bridge;
@@ -38,12 +47,17 @@ internal sealed class CmdletObserver : MigrationObserver
 
     public override void OnLockWaiting(string service, RunLockHolder? holder) =>
         _bridge.Post(() => _cmdlet.WriteWarning(
-            $"{service}: another run holds the migration lock of this database ({holder?.ToString() ?? "the holder just left"}); waiting for it (migration.lock_wait)."));
+            $"{service}: another run holds the migration lock of this database ({holder?.ToString() ?? "the holder just left"}); waiting " +
+                $"for it (migration.lock_wait)."));
 
     public override void OnStepStarting(PlannedStep step, int index, int count)
     {
         Core.Diagnostics.FaultInjection.At(Core.Diagnostics.FaultPoint.Observer, step.Service);
-        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"{step.Service}: {(step.Direction == Core.Model.MigrationDirection.Down ? "rolling back" : "applying")} {step.Version}_{step.Name} ({index + 1} of {count})")
+        _bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(
+            _activityId,
+            _activity,
+            $"{step.Service}: {(step.Direction == Core.Model.MigrationDirection.Down ? "rolling back" : "applying")} " +
+            $"{step.Version}_{step.Name} ({index + 1} of {count})")
         {
             PercentComplete = count == 0 ? 0 : Math.Min(100, index * 100 / count),
             ParentActivityId = _parentActivityId,
@@ -60,7 +74,11 @@ internal sealed class CmdletObserver : MigrationObserver
                 _cmdlet.WriteObject(output);
                 if (index + 1 == count || !result.Succeeded)
                 {
-                    var done = new ProgressRecord(_activityId, _activity, "done") { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentActivityId };
+                    var done = new ProgressRecord(
+                        _activityId,
+                        _activity,
+                        "done")
+                    { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentActivityId };
                     _cmdlet.WriteProgress(done);
                 }
             },

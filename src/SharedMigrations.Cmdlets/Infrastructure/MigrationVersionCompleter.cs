@@ -10,7 +10,12 @@ namespace SharedMigrations.Infrastructure;
 /// <summary>Completes -Target with the versions of the service's migration files.</summary>
 public sealed class MigrationVersionCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters)
     {
         var results = new List<CompletionResult>();
         foreach (var folder in CompletionFolders.From(fakeBoundParameters))
@@ -23,7 +28,11 @@ public sealed class MigrationVersionCompleter : IArgumentCompleter
                     var text = migration.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     if (text.StartsWith(wordToComplete ?? string.Empty, StringComparison.Ordinal))
                     {
-                        results.Add(new CompletionResult(text, $"{text} {migration.Name}", CompletionResultType.ParameterValue, $"{service.Name}: {migration.FileName}"));
+                        results.Add(new CompletionResult(
+                            text,
+                            $"{text} {migration.Name}",
+                            CompletionResultType.ParameterValue,
+                            $"{service.Name}: {migration.FileName}"));
                     }
                 }
             }
@@ -35,11 +44,17 @@ public sealed class MigrationVersionCompleter : IArgumentCompleter
             }
         }
 
-        if (commandName.EndsWith("Undo-Migration", StringComparison.OrdinalIgnoreCase) && "0".StartsWith(wordToComplete ?? string.Empty, StringComparison.Ordinal))
+        if (commandName.EndsWith(
+            "Undo-Migration",
+            StringComparison.OrdinalIgnoreCase) && "0".StartsWith(wordToComplete ?? string.Empty, StringComparison.Ordinal))
         {
-            results.Insert(0, new CompletionResult("0", "0 (roll back all)", CompletionResultType.ParameterValue, "Roll back every applied migration"));
+            results.Insert(
+                0,
+                new CompletionResult("0", "0 (roll back all)", CompletionResultType.ParameterValue, "Roll back every applied migration"));
         }
 
-        return results.DistinctBy(r => r.CompletionText).OrderByDescending(r => r.CompletionText.Length).ThenByDescending(r => r.CompletionText, StringComparer.Ordinal).ToArray();
+        return results.DistinctBy(r => r.CompletionText).OrderByDescending(r => r.CompletionText.Length).ThenByDescending(
+            r => r.CompletionText,
+            StringComparer.Ordinal).ToArray();
     }
 }

@@ -37,7 +37,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             catch (Exception ex)
             {
                 // Remove-Module must not fail on a connection that cannot be closed cleanly; the server closes it anyway.
-                System.Diagnostics.Trace.TraceWarning($"SharedMigrations: closing pooled connections on Remove-Module failed: {ex.Message}");
+                System.Diagnostics.Trace.TraceWarning(
+                    $"SharedMigrations: closing pooled connections on Remove-Module failed: {ex.Message}");
             }
         }
     }

@@ -23,7 +23,8 @@ internal sealed class PipelineBridge : IDisposable
     private readonly Action<Exception, string?> _onUnexpected;
     private Exception? _pipelineFailure;
 
-    /// <param name="onUnexpected">Writes an unexpected failure (and the service it belongs to, when known); called on the pipeline thread.</param>
+    /// <param name="onUnexpected">Writes an unexpected failure (and the service it belongs to, when known); called on the pipeline
+    /// thread.</param>
     public PipelineBridge(Action<Exception, string?> onUnexpected)
     {
         _onUnexpected = onUnexpected;
@@ -31,7 +32,9 @@ internal sealed class PipelineBridge : IDisposable
 
     public CancellationToken Token => _cancellation.Token;
 
-    /// <summary>Queues an action for the pipeline thread (fire and forget); a failure of it is reported for <paramref name="service"/>.</summary>
+    /// <summary>
+    /// Queues an action for the pipeline thread (fire and forget); a failure of it is reported for <paramref name="service"/>.
+    /// </summary>
     public void Post(Action action, string? service = null)
     {
         try
@@ -59,7 +62,8 @@ internal sealed class PipelineBridge : IDisposable
                     }
                     catch (Exception ex) when (IsPipelineFailure(ex))
                     {
-                        // The pipeline is stopping (Ctrl+C at the prompt, -ErrorAction Stop): the worker is cancelled, the pipeline thread rethrows.
+                        // The pipeline is stopping (Ctrl+C at the prompt, -ErrorAction Stop): the worker is cancelled, the pipeline thread
+                        // rethrows.
                         completion.TrySetCanceled();
                         throw;
                     }
@@ -171,7 +175,9 @@ internal sealed class PipelineBridge : IDisposable
         _cancellation.Dispose();
     }
 
-    /// <summary>Exceptions that PowerShell raises when the pipeline stops or an error stops the command: rethrown on the pipeline thread.</summary>
+    /// <summary>
+    /// Exceptions that PowerShell raises when the pipeline stops or an error stops the command: rethrown on the pipeline thread.
+    /// </summary>
     internal static bool IsPipelineFailure(Exception exception) =>
         exception is PipelineStoppedException or ActionPreferenceStopException or HaltCommandException
         || exception.GetType().Assembly == typeof(PSCmdlet).Assembly;

@@ -107,7 +107,9 @@ public abstract class ServiceCommandBase : PSCmdlet
     /// <summary>Cancels the engine (Ctrl+C): no migration is left half done and the run lock is released.</summary>
     protected override void StopProcessing() => _bridge?.Cancel();
 
-    /// <summary>Whether a folder that is not a service folder is searched at any depth (Get-MigrationService -Recurse) or only directly below.</summary>
+    /// <summary>
+    /// Whether a folder that is not a service folder is searched at any depth (Get-MigrationService -Recurse) or only directly below.
+    /// </summary>
     protected virtual bool RecurseInput => false;
 
     /// <summary>Does the command's work over every service folder, in input order.</summary>
@@ -125,7 +127,12 @@ public abstract class ServiceCommandBase : PSCmdlet
             foreach (var warning in service.Configuration.Warnings)
             {
                 WriteWarning($"{service.Name}: {warning}");
-                WriteAnnotation(new Annotation(AnnotationLevel.Warning, $"{service.Name}: {warning.Message}", warning.ConfigPath, warning.Line, "ConfigurationUnknownKey"));
+                WriteAnnotation(new Annotation(
+                    AnnotationLevel.Warning,
+                    $"{service.Name}: {warning.Message}",
+                    warning.ConfigPath,
+                    warning.Line,
+                    "ConfigurationUnknownKey"));
             }
 
             return service;
@@ -163,7 +170,9 @@ public abstract class ServiceCommandBase : PSCmdlet
     internal void WriteUnexpectedError(Exception exception, string? service)
     {
         var name = service ?? (_folders.Count == 1 ? System.IO.Path.GetFileName(_folders[0]) : null);
-        WriteMigrationError(UnexpectedErrorException.From(name, exception), (object?)service ?? (_folders.Count == 1 ? _folders[0] : _folders.ToArray()));
+        WriteMigrationError(
+            UnexpectedErrorException.From(name, exception),
+            (object?)service ?? (_folders.Count == 1 ? _folders[0] : _folders.ToArray()));
     }
 
     /// <summary>ShouldProcess from a worker: asked on the pipeline thread.</summary>
@@ -173,7 +182,10 @@ public abstract class ServiceCommandBase : PSCmdlet
     /// <summary>The CI reporter of this command: -CIFormat, else $SharedMigrationsCIFormat, else Auto.</summary>
     internal CiReporter Ci => _ci ??= new CiReporter(ResolveCiFormat(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
 
-    /// <summary>Writes an engine error as CI annotations at its files and lines, then as an ErrorRecord (which -ErrorAction Stop turns into a throw).</summary>
+    /// <summary>
+    /// Writes an engine error as CI annotations at its files and lines, then as an ErrorRecord (which -ErrorAction Stop turns into a
+    /// throw).
+    /// </summary>
     internal void WriteMigrationError(MigrationException exception, object? target)
     {
         foreach (var annotation in Annotations.For(exception))
@@ -251,7 +263,11 @@ public abstract class ServiceCommandBase : PSCmdlet
             var message = File.Exists(path)
                 ? $"'{original}' is a file; give the service folder (the folder that holds config.yaml or migrations/)."
                 : $"The service folder '{path}' does not exist.";
-            WriteError(new ErrorRecord(new ServiceNotFoundException(message, path), "ServiceNotFound", ErrorCategory.ObjectNotFound, original));
+            WriteError(new ErrorRecord(
+                new ServiceNotFoundException(message, path),
+                "ServiceNotFound",
+                ErrorCategory.ObjectNotFound,
+                original));
             return;
         }
 
@@ -282,7 +298,10 @@ public abstract class ServiceCommandBase : PSCmdlet
         {
             HadInputErrors = true;
             WriteError(new ErrorRecord(
-                new ServiceNotFoundException($"'{path}' is not a service folder (no config.yaml, config/config.yaml or migrations/ folder) and has none directly below it.", path),
+                new ServiceNotFoundException(
+                    $"'{path}' is not a service folder (no config.yaml, config/config.yaml or migrations/ folder) and has none directly " +
+                        $"below it.",
+                    path),
                 "ServiceNotFound",
                 ErrorCategory.ObjectNotFound,
                 original));

@@ -23,5 +23,6 @@ public sealed class SchemaDifference
     /// <summary>The service folder.</summary>
     public string Path { get; init; } = string.Empty;
 
-    public override string ToString() => $"{Kind} {(Table is null ? Name : Table + "." + Name[(Name.IndexOf('.', StringComparison.Ordinal) + 1)..])} {Change}";
+    public override string ToString() =>
+        $"{Kind} {(Table is null ? Name : Table + "." + Name[(Name.IndexOf('.', StringComparison.Ordinal) + 1)..])} {Change}";
 }

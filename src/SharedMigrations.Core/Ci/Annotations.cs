@@ -7,7 +7,9 @@ namespace SharedMigrations.Core.Ci;
 /// <summary>The annotations that describe engine errors, states and findings, at their files and lines.</summary>
 internal static class Annotations
 {
-    /// <summary>One annotation per problem an error carries: each bad file of a format error, each refusal, else the error itself.</summary>
+    /// <summary>
+    /// One annotation per problem an error carries: each bad file of a format error, each refusal, else the error itself.
+    /// </summary>
     public static IEnumerable<Annotation> For(MigrationException error)
     {
         switch (error)
@@ -15,7 +17,12 @@ internal static class Annotations
             case MigrationFormatException format when format.Errors.Count > 0:
                 foreach (var diagnostic in format.Errors)
                 {
-                    yield return new Annotation(AnnotationLevel.Error, $"{Prefix(error)}{diagnostic}", diagnostic.FilePath, diagnostic.Line, error.ErrorId);
+                    yield return new Annotation(
+                        AnnotationLevel.Error,
+                        $"{Prefix(error)}{diagnostic}",
+                        diagnostic.FilePath,
+                        diagnostic.Line,
+                        error.ErrorId);
                 }
 
                 break;
@@ -44,7 +51,8 @@ internal static class Annotations
         MigrationState.Modified or MigrationState.Missing or MigrationState.OutOfOrder or MigrationState.Failed =>
             new Annotation(
                 AnnotationLevel.Warning,
-                $"{service}: {(entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath))} is {entry.State}{(entry.Detail is null ? string.Empty : ": " + entry.Detail)}",
+                $"{service}: {(entry.FilePath is null ? $"version {entry.Version} ({entry.Name})" : Path.GetFileName(entry.FilePath))} " +
+                    $"is {entry.State}{(entry.Detail is null ? string.Empty : ": " + entry.Detail)}",
                 entry.FilePath,
                 null,
                 "Migration" + entry.State),
@@ -54,8 +62,20 @@ internal static class Annotations
     /// <summary>An annotation for a Test-Migration finding (errors and warnings; information is left out).</summary>
     public static Annotation? For(string service, MigrationDiagnostic diagnostic) => diagnostic.Severity switch
     {
-        DiagnosticSeverity.Error => new Annotation(AnnotationLevel.Error, $"{service}: {diagnostic.Message}", diagnostic.FilePath, diagnostic.Line, diagnostic.Rule),
-        DiagnosticSeverity.Warning => new Annotation(AnnotationLevel.Warning, $"{service}: {diagnostic.Message}", diagnostic.FilePath, diagnostic.Line, diagnostic.Rule),
+        DiagnosticSeverity.Error =>
+            new Annotation(
+                AnnotationLevel.Error,
+                $"{service}: {diagnostic.Message}",
+                diagnostic.FilePath,
+                diagnostic.Line,
+                diagnostic.Rule),
+        DiagnosticSeverity.Warning =>
+            new Annotation(
+                AnnotationLevel.Warning,
+                $"{service}: {diagnostic.Message}",
+                diagnostic.FilePath,
+                diagnostic.Line,
+                diagnostic.Rule),
         _ => null,
     };
 

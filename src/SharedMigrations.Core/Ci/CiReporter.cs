@@ -141,7 +141,8 @@ internal sealed partial class CiReporter
         {
             text.Append("| ").Append(Cell(row.Service))
                 .Append(" | ").Append(Cell(row.Database ?? string.Empty))
-                .Append(" | ").Append(row.FromVersion is { } from ? $"{from.ToString(CultureInfo.InvariantCulture)} → {(row.ToVersion ?? from).ToString(CultureInfo.InvariantCulture)}" : "–")
+                .Append(" | ").Append(row.FromVersion is { } from ? $"{from.ToString(CultureInfo.InvariantCulture)} " +
+                    $"→ {(row.ToVersion ?? from).ToString(CultureInfo.InvariantCulture)}" : "–")
                 .Append(" | ").Append(row.Migrations.ToString(CultureInfo.InvariantCulture))
                 .Append(" | ").Append(row.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)).Append(" s")
                 .Append(" | ").Append(row.Succeeded ? "✅ " : "❌ ").Append(Cell(row.Outcome))
@@ -172,14 +173,20 @@ internal sealed partial class CiReporter
 
     // GitHub Actions (actions/toolkit): data escapes %, CR, LF; properties also ':' and ','.
     private static string GitHubData(string text) =>
-        text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+        text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace(
+            "\n",
+            "%0A",
+            StringComparison.Ordinal);
 
     private static string GitHubProperty(string text) =>
         GitHubData(text).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
 
     // Azure Pipelines (azure-pipelines-task-lib): data escapes %, CR, LF; properties also ';' and ']'.
     private static string AzureData(string text) =>
-        text.Replace("%", "%AZP25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+        text.Replace("%", "%AZP25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace(
+            "\n",
+            "%0A",
+            StringComparison.Ordinal);
 
     private static string AzureProperty(string text) =>
         AzureData(text).Replace(";", "%3B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);

@@ -9,7 +9,15 @@ using SharedMigrations.Core.Planning;
 namespace SharedMigrations.Core.Ci;
 
 /// <summary>One service's row in a step summary.</summary>
-internal sealed record SummaryRow(string Service, string? Database, long? FromVersion, long? ToVersion, int Migrations, TimeSpan Duration, string Outcome, bool Succeeded)
+internal sealed record SummaryRow(
+    string Service,
+    string? Database,
+    long? FromVersion,
+    long? ToVersion,
+    int Migrations,
+    TimeSpan Duration,
+    string Outcome,
+    bool Succeeded)
 {
     /// <summary>The row of a service of a fleet run (up or down): versions, migrations run, their time, and how it ended.</summary>
     public static SummaryRow From(FleetServiceOutcome outcome)
@@ -18,7 +26,8 @@ internal sealed record SummaryRow(string Service, string? Database, long? FromVe
         var ran = result?.Results ?? Array.Empty<MigrationResult>();
         var text = outcome.State switch
         {
-            FleetServiceState.Succeeded when result is { DryRun: true } => $"WhatIf: {result.Planned.Count(p => p.Kind == PlannedStepKind.Migration)} would run",
+            FleetServiceState.Succeeded when result is { DryRun: true } =>
+                $"WhatIf: {result.Planned.Count(p => p.Kind == PlannedStepKind.Migration)} would run",
             FleetServiceState.Succeeded => "Succeeded",
             FleetServiceState.Skipped => $"Skipped: {outcome.Error?.Message}",
             _ => $"Failed ({outcome.Error?.ErrorId}): {outcome.Error?.Message}",
@@ -36,7 +45,15 @@ internal sealed record SummaryRow(string Service, string? Database, long? FromVe
 
     /// <summary>The row of a service that a run did not get to (it stopped early).</summary>
     public static SummaryRow NotRun(MigrationService service) =>
-        new(service.ServiceName, service.Definition?.DatabaseName, null, null, 0, TimeSpan.Zero, "Not run (the run stopped before it)", false);
+        new(
+            service.ServiceName,
+            service.Definition?.DatabaseName,
+            null,
+            null,
+            0,
+            TimeSpan.Zero,
+            "Not run (the run stopped before it)",
+            false);
 
     /// <summary>The row of a service's status: current → latest version, pending count, state and problems.</summary>
     public static SummaryRow From(ServiceStatusReport report) => new(

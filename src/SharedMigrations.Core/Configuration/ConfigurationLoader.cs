@@ -14,13 +14,24 @@ internal static class ConfigurationLoader
     /// <summary>A config larger than this is refused.</summary>
     public const int MaxConfigBytes = 1024 * 1024;
 
-    /// <summary>How deep mappings and lists may nest. The real config nests 2 levels; the limit keeps a hostile file from exhausting the stack.</summary>
+    /// <summary>
+    /// How deep mappings and lists may nest. The real config nests 2 levels; the limit keeps a hostile file from exhausting the stack.
+    /// </summary>
     public const int MaxNestingDepth = 32;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly string[] ServiceKeys = ["name", "depends_on"];
-    private static readonly string[] DatabaseKeys = ["host", "port", "username", "password", "database", "sslmode", "connection_string", "connect_timeout", "connect_retries"];
+    private static readonly string[] DatabaseKeys = [
+        "host",
+        "port",
+        "username",
+        "password",
+        "database",
+        "sslmode",
+        "connection_string",
+        "connect_timeout",
+        "connect_retries"];
     private static readonly string[] MigrationKeys =
     [
         "table_name", "checksum_validation", "rollback_safety", "out_of_order", "lock_wait", "lock_timeout", "statement_timeout",
@@ -44,7 +55,9 @@ internal static class ConfigurationLoader
 
             if (info.Length > MaxConfigBytes)
             {
-                throw new ConfigurationException($"{path}: the config file is {info.Length} bytes; config files are limited to {MaxConfigBytes} bytes.", path);
+                throw new ConfigurationException(
+                    $"{path}: the config file is {info.Length} bytes; config files are limited to {MaxConfigBytes} bytes.",
+                    path);
             }
 
             text = Decode(File.ReadAllBytes(path), path);
@@ -66,7 +79,10 @@ internal static class ConfigurationLoader
         if (nul >= 0)
         {
             var nulLine = 1 + text.AsSpan(0, nul).Count('\n');
-            throw new ConfigurationException($"{path} line {nulLine}: contains a NUL character; this is not a text file.", path, line: nulLine);
+            throw new ConfigurationException(
+                $"{path} line {nulLine}: contains a NUL character; this is not a text file.",
+                path,
+                line: nulLine);
         }
 
         YamlMappingNode? root;
@@ -86,14 +102,24 @@ internal static class ConfigurationLoader
                 null => null,
                 YamlMappingNode mapping => mapping,
                 YamlScalarNode { Value: null or "" } => null,
-                _ => throw reader.Error(string.Empty, rootNode, "the top level must be a mapping with service:, database: and migration: sections"),
+                _ =>
+                    throw reader.Error(
+                        string.Empty,
+                        rootNode,
+                        "the top level must be a mapping with service:, database: and migration: sections"),
             };
         }
         catch (YamlException ex)
         {
             var line = ex.Start.Line > 0 ? (int?)ex.Start.Line : null;
-            var message = ex.InnerException is { } inner && ex.Message.StartsWith("(Line", StringComparison.Ordinal) ? inner.Message : ex.Message;
-            throw new ConfigurationException($"{path}{(line is null ? string.Empty : $" line {line}")}: not valid YAML: {message}", path, line: line, innerException: ex);
+            var message = ex.InnerException is { } inner && ex.Message.StartsWith(
+                "(Line",
+                StringComparison.Ordinal) ? inner.Message : ex.Message;
+            throw new ConfigurationException(
+                $"{path}{(line is null ? string.Empty : $" line {line}")}: not valid YAML: {message}",
+                path,
+                line: line,
+                innerException: ex);
         }
 
         if (root is null)
@@ -108,7 +134,10 @@ internal static class ConfigurationLoader
 
         var serviceValues = service is null ? new Dictionary<string, YamlNode>() : reader.Sections(service, "service", ServiceKeys);
         var databaseValues = database is null ? new Dictionary<string, YamlNode>() : reader.Sections(database, "database", DatabaseKeys);
-        var migrationValues = migration is null ? new Dictionary<string, YamlNode>() : reader.Sections(migration, "migration", MigrationKeys);
+        var migrationValues = migration is null ? new Dictionary<string, YamlNode>() : reader.Sections(
+            migration,
+            "migration",
+            MigrationKeys);
 
         var unresolved = new Dictionary<string, string>();
         string? DbString(string key)
@@ -140,8 +169,17 @@ internal static class ConfigurationLoader
             Database = DbString("database"),
             SslMode = DbString("sslmode"),
             ConnectionString = DbString("connection_string"),
-            ConnectTimeout = reader.OptionalDuration(DbString("connect_timeout"), "database.connect_timeout", databaseValues.GetValueOrDefault("connect_timeout"), Database.ConnectionResolver.MaxConnectTimeoutSeconds),
-            ConnectRetries = reader.OptionalInt(DbString("connect_retries"), "database.connect_retries", databaseValues.GetValueOrDefault("connect_retries"), 0, 100),
+            ConnectTimeout = reader.OptionalDuration(
+                DbString("connect_timeout"),
+                "database.connect_timeout",
+                databaseValues.GetValueOrDefault("connect_timeout"),
+                Database.ConnectionResolver.MaxConnectTimeoutSeconds),
+            ConnectRetries = reader.OptionalInt(
+                DbString("connect_retries"),
+                "database.connect_retries",
+                databaseValues.GetValueOrDefault("connect_retries"),
+                0,
+                100),
             UnresolvedVariables = unresolved,
         };
 
@@ -164,28 +202,63 @@ internal static class ConfigurationLoader
             {
                 "sequential" => VersioningScheme.Sequential,
                 "timestamp" => VersioningScheme.Timestamp,
-                _ => throw reader.Error("migration.versioning", migrationValues["versioning"], $"'{versioningText}' is not 'sequential' or 'timestamp'"),
+                _ =>
+                    throw reader.Error(
+                        "migration.versioning",
+                        migrationValues["versioning"],
+                        $"'{versioningText}' is not 'sequential' or 'timestamp'"),
             };
         }
 
         var migrationSettings = new MigrationSettings
         {
             TableName = table,
-            ChecksumValidation = reader.OptionalBool(MigString("checksum_validation"), "migration.checksum_validation", migrationValues.GetValueOrDefault("checksum_validation")) ?? defaults.ChecksumValidation,
-            RollbackSafety = reader.OptionalBool(MigString("rollback_safety"), "migration.rollback_safety", migrationValues.GetValueOrDefault("rollback_safety")) ?? defaults.RollbackSafety,
-            OutOfOrder = reader.OptionalBool(MigString("out_of_order"), "migration.out_of_order", migrationValues.GetValueOrDefault("out_of_order")) ?? defaults.OutOfOrder,
-            LockWait = reader.OptionalDuration(MigString("lock_wait"), "migration.lock_wait", migrationValues.GetValueOrDefault("lock_wait")) ?? defaults.LockWait,
-            LockTimeout = reader.OptionalDuration(MigString("lock_timeout"), "migration.lock_timeout", migrationValues.GetValueOrDefault("lock_timeout")) ?? defaults.LockTimeout,
-            StatementTimeout = reader.OptionalDuration(MigString("statement_timeout"), "migration.statement_timeout", migrationValues.GetValueOrDefault("statement_timeout")) ?? defaults.StatementTimeout,
+            ChecksumValidation = reader.OptionalBool(
+                MigString("checksum_validation"),
+                "migration.checksum_validation",
+                migrationValues.GetValueOrDefault("checksum_validation")) ?? defaults.ChecksumValidation,
+            RollbackSafety = reader.OptionalBool(
+                MigString("rollback_safety"),
+                "migration.rollback_safety",
+                migrationValues.GetValueOrDefault("rollback_safety")) ?? defaults.RollbackSafety,
+            OutOfOrder = reader.OptionalBool(
+                MigString("out_of_order"),
+                "migration.out_of_order",
+                migrationValues.GetValueOrDefault("out_of_order")) ?? defaults.OutOfOrder,
+            LockWait = reader.OptionalDuration(
+                MigString("lock_wait"),
+                "migration.lock_wait",
+                migrationValues.GetValueOrDefault("lock_wait")) ?? defaults.LockWait,
+            LockTimeout = reader.OptionalDuration(
+                MigString("lock_timeout"),
+                "migration.lock_timeout",
+                migrationValues.GetValueOrDefault("lock_timeout")) ?? defaults.LockTimeout,
+            StatementTimeout = reader.OptionalDuration(
+                MigString("statement_timeout"),
+                "migration.statement_timeout",
+                migrationValues.GetValueOrDefault("statement_timeout")) ?? defaults.StatementTimeout,
             Versioning = versioning,
             Directory = MigString("directory"),
             Templates = MigString("templates"),
-            ErrorDetail = reader.OptionalBool(MigString("error_detail"), "migration.error_detail", migrationValues.GetValueOrDefault("error_detail")) ?? defaults.ErrorDetail,
-            PostgresVersion = reader.OptionalInt(MigString("postgres_version"), "migration.postgres_version", migrationValues.GetValueOrDefault("postgres_version"), 10, 99) ?? defaults.PostgresVersion,
-            Schemas = migrationValues.TryGetValue("schemas", out var schemasNode) ? reader.StringList(schemasNode, "migration.schemas") : null,
+            ErrorDetail = reader.OptionalBool(
+                MigString("error_detail"),
+                "migration.error_detail",
+                migrationValues.GetValueOrDefault("error_detail")) ?? defaults.ErrorDetail,
+            PostgresVersion = reader.OptionalInt(
+                MigString("postgres_version"),
+                "migration.postgres_version",
+                migrationValues.GetValueOrDefault("postgres_version"),
+                10,
+                99) ?? defaults.PostgresVersion,
+            Schemas = migrationValues.TryGetValue("schemas", out var schemasNode)
+                ? reader.StringList(schemasNode, "migration.schemas")
+                : null,
             SchemaFile = MigString("schema_file"),
             OnDrift = MigString("on_drift") is { } onDrift
-                ? Schema.DriftActionParser.Parse(onDrift) ?? throw reader.Error("migration.on_drift", migrationValues["on_drift"], $"'{onDrift}' is not 'warn' or 'refuse'")
+                ? Schema.DriftActionParser.Parse(onDrift) ?? throw reader.Error(
+                    "migration.on_drift",
+                    migrationValues["on_drift"],
+                    $"'{onDrift}' is not 'warn' or 'refuse'")
                 : defaults.OnDrift,
         };
         var lintSettings = ReadLint(reader, sections.GetValueOrDefault("lint"));
@@ -196,7 +269,10 @@ internal static class ConfigurationLoader
             serviceName = reader.StringRequired(nameNode, "service.name");
             if (!ServiceName.IsValid(serviceName))
             {
-                throw reader.Error("service.name", nameNode, $"'{serviceName}' is not a valid service name (letters, digits, '.', '_' and '-', starting with a letter or digit)");
+                throw reader.Error(
+                    "service.name",
+                    nameNode,
+                    $"'{serviceName}' is not a valid service name (letters, digits, '.', '_' and '-', starting with a letter or digit)");
             }
         }
 
@@ -266,7 +342,9 @@ internal static class ConfigurationLoader
                     {
                         var line = parser.Current.Start.Line > 0 ? (int?)parser.Current.Start.Line : null;
                         throw new ConfigurationException(
-                            $"{path}{(line is null ? string.Empty : $" line {line}")}: mappings and lists nest more than {MaxNestingDepth} levels deep; a config file has service:, database: and migration: sections of plain values.",
+                            $"{path}{(line is null ? string.Empty : $" line {line}")}: mappings and lists nest more " +
+                                $"than {MaxNestingDepth} levels deep; a config file has service:, database: and migration: sections of " +
+                                    $"plain values.",
                             path,
                             line: line);
                     }
@@ -279,7 +357,9 @@ internal static class ConfigurationLoader
         }
     }
 
-    /// <summary>The lint: section: disable: [RuleId, ...] and severity: {RuleId: Error|Warning|Information}. Rule ids are checked by Test-Migration.</summary>
+    /// <summary>
+    /// The lint: section: disable: [RuleId, ...] and severity: {RuleId: Error|Warning|Information}. Rule ids are checked by Test-Migration.
+    /// </summary>
     private static LintSettings ReadLint(Reader reader, YamlNode? lint)
     {
         if (lint is null)
@@ -300,7 +380,9 @@ internal static class ConfigurationLoader
                     throw reader.Error("lint.disable", item, "each entry of 'lint.disable' must be a rule id");
                 }
 
-                foreach (var rule in (reader.StringRequired(item, "lint.disable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (var rule in (reader.StringRequired(
+                    item,
+                    "lint.disable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     disable.Add(new LintRuleSetting(rule, null, Line(item)));
                 }
@@ -319,7 +401,10 @@ internal static class ConfigurationLoader
             {
                 var rule = ((YamlScalarNode)keyNode).Value ?? string.Empty;
                 var text = reader.StringRequired(valueNode, "lint.severity." + rule);
-                if (!Enum.TryParse<DiagnosticSeverity>(text, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(text, out _))
+                if (!Enum.TryParse<DiagnosticSeverity>(
+                    text,
+                    ignoreCase: true,
+                    out var level) || !Enum.IsDefined(level) || int.TryParse(text, out _))
                 {
                     throw reader.Error("lint.severity." + rule, valueNode, $"'{text}' is not Error, Warning or Information");
                 }
@@ -360,7 +445,8 @@ internal static class ConfigurationLoader
                         path,
                         fullKey,
                         line,
-                        $"unknown key '{fullKey}' is ignored" + (suggestion is null ? string.Empty : $"; did you mean '{(prefix.Length == 0 ? suggestion : prefix + "." + suggestion)}'?")));
+                        $"unknown key '{fullKey}' is ignored" + (suggestion is null ? string.Empty : $"; did you mean " +
+                            $"'{(prefix.Length == 0 ? suggestion : prefix + "." + suggestion)}'?")));
                     continue;
                 }
 

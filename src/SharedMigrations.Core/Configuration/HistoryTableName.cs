@@ -29,7 +29,10 @@ public sealed class HistoryTableName : IEquatable<HistoryTableName>
     /// <summary>The quoted, schema-qualified audit log table, safe to put into SQL.</summary>
     public string QuotedLogTable => Qualify(LogTable);
 
-    /// <summary>Reads <c>table</c> or <c>schema.table</c>; each part is a letter or underscore followed by letters, digits and underscores, at most 63 characters with the log suffix.</summary>
+    /// <summary>
+    /// Reads <c>table</c> or <c>schema.table</c>; each part is a letter or underscore followed by letters, digits and underscores, at most
+    /// 63 characters with the log suffix.
+    /// </summary>
     public static bool TryParse(string? text, out HistoryTableName? name, out string? error)
     {
         name = null;

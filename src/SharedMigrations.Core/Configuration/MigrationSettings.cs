@@ -38,7 +38,9 @@ public sealed class MigrationSettings
     /// <summary><c>migration.schemas</c>: the schemas a schema snapshot covers (null: every non-system schema).</summary>
     public IReadOnlyList<string>? Schemas { get; init; }
 
-    /// <summary><c>migration.schema_file</c>: the schema file, relative to the service folder, rewritten after each changing up or down.</summary>
+    /// <summary>
+    /// <c>migration.schema_file</c>: the schema file, relative to the service folder, rewritten after each changing up or down.
+    /// </summary>
     public string? SchemaFile { get; init; }
 
     /// <summary><c>migration.on_drift</c>: what Invoke-MigrationUp does when the schema changed outside the migrations.</summary>

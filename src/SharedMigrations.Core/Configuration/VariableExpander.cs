@@ -5,7 +5,9 @@ namespace SharedMigrations.Core.Configuration;
 /// <summary>Expands <c>${VAR}</c> and <c>${VAR:-default}</c> from the environment; <c>$${</c> is a literal <c>${</c>.</summary>
 internal static class VariableExpander
 {
-    /// <summary>Expands the variables of <paramref name="text"/>; <paramref name="missing"/> collects variables that are unset and have no default.</summary>
+    /// <summary>
+    /// Expands the variables of <paramref name="text"/>; <paramref name="missing"/> collects variables that are unset and have no default.
+    /// </summary>
     public static string Expand(string text, Func<string, string?> getVariable, List<string> missing)
     {
         if (!text.Contains('$'))

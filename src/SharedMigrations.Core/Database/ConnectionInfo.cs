@@ -4,10 +4,20 @@ using SharedMigrations.Core.Configuration;
 
 namespace SharedMigrations.Core.Database;
 
-/// <summary>A resolved connection. <see cref="ToString"/> and every public property are safe to print; the password is only inside the connection string.</summary>
+/// <summary>
+/// A resolved connection. <see cref="ToString"/> and every public property are safe to print; the password is only inside the connection
+/// string.
+/// </summary>
 internal sealed class ConnectionInfo
 {
-    internal ConnectionInfo(string connectionString, string host, int port, string? database, string? username, IReadOnlyList<string> secrets, int connectRetries)
+    internal ConnectionInfo(
+        string connectionString,
+        string host,
+        int port,
+        string? database,
+        string? username,
+        IReadOnlyList<string> secrets,
+        int connectRetries)
     {
         ConnectionString = connectionString;
         Host = host;

@@ -5,7 +5,10 @@ using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Core.Database;
 
-/// <summary>Opens connections with retries and turns failures into <see cref="DatabaseConnectionException"/>s that name the service and the server, never the password.</summary>
+/// <summary>
+/// Opens connections with retries and turns failures into <see cref="DatabaseConnectionException"/>s that name the service and the server,
+/// never the password.
+/// </summary>
 internal sealed class ConnectionOpener
 {
     private readonly NpgsqlDataSource _dataSource;
@@ -20,7 +23,10 @@ internal sealed class ConnectionOpener
         _service = service;
         _retries = retries;
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        _target = $"{builder.Host}:{builder.Port}" + (builder.Database is { } db ? $" (database {db}{(builder.Username is { } user ? ", user " + user : string.Empty)})" : string.Empty);
+        _target = $"{builder.Host}:{builder.Port}"
+            + (builder.Database is { } db
+                ? $" (database {db}{(builder.Username is { } user ? ", user " + user : string.Empty)})"
+                : string.Empty);
         var known = new List<string?> { builder.Password };
         known.AddRange(secrets ?? Array.Empty<string>());
         _redact = text => SecretRedactor.Redact(text, known);
@@ -57,7 +63,9 @@ internal sealed class ConnectionOpener
     /// gone, the pool's idle connections (as stale) are dropped and the use runs once more on a fresh connection. This
     /// costs no extra round trip when the connection is alive.
     /// </summary>
-    public async Task<(NpgsqlConnection Connection, T Result)> OpenAsync<T>(Func<NpgsqlConnection, Task<T>> firstUse, CancellationToken cancellationToken)
+    public async Task<(NpgsqlConnection Connection, T Result)> OpenAsync<T>(
+        Func<NpgsqlConnection, Task<T>> firstUse,
+        CancellationToken cancellationToken)
     {
         var retried = false;
         while (true)
@@ -101,7 +109,9 @@ internal sealed class ConnectionOpener
         var authentication = pg?.SqlState is "28P01" or "28000";
         string reason = pg?.SqlState switch
         {
-            "28P01" or "28000" => $"{pg.MessageText}. Check the user name and password (database.username / database.password, -Credential, or PGUSER/PGPASSWORD)",
+            "28P01" or "28000" =>
+                $"{pg.MessageText}. Check the user name and password (database.username / database.password, -Credential, or " +
+                    $"PGUSER/PGPASSWORD)",
             "3D000" => $"{pg.MessageText}. Create the database or fix database.database",
             _ when pg is not null => pg.MessageText,
             _ => DescribeCause(ex),
@@ -130,7 +140,8 @@ internal sealed class ConnectionOpener
             return pg.SqlState is "57P03" or "53300" or "08006" or "08001" or "57P01";
         }
 
-        return ex is TimeoutException || ex.InnerException is SocketException or TimeoutException or IOException || (ex is NpgsqlException npgsql && npgsql.IsTransient);
+        return ex is TimeoutException || ex.InnerException is SocketException or TimeoutException or IOException
+            || (ex is NpgsqlException npgsql && npgsql.IsTransient);
     }
 
     private static string DescribeCause(Exception ex)

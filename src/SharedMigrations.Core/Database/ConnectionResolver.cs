@@ -5,7 +5,9 @@ using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Core.Database;
 
-/// <summary>Builds the connection of a service: -ConnectionString, then -Credential, then config.yaml, then the PG* environment variables.</summary>
+/// <summary>
+/// Builds the connection of a service: -ConnectionString, then -Credential, then config.yaml, then the PG* environment variables.
+/// </summary>
 internal static class ConnectionResolver
 {
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
@@ -15,11 +17,19 @@ internal static class ConnectionResolver
     public const int MaxConnectTimeoutSeconds = 1024;
 
     /// <summary>Resolves the connection of a service.</summary>
-    public static ConnectionInfo Resolve(ServiceDefinition service, ConnectionOverrides? overrides = null, Func<string, string?>? getVariable = null) =>
+    public static ConnectionInfo Resolve(
+        ServiceDefinition service,
+        ConnectionOverrides? overrides = null,
+        Func<string, string?>? getVariable = null) =>
         Resolve(service.Configuration.Database, service.Name, service.ConfigPath, overrides, getVariable);
 
     /// <summary>Resolves a connection from database settings.</summary>
-    public static ConnectionInfo Resolve(DatabaseSettings database, string serviceName, string? configPath, ConnectionOverrides? overrides = null, Func<string, string?>? getVariable = null)
+    public static ConnectionInfo Resolve(
+        DatabaseSettings database,
+        string serviceName,
+        string? configPath,
+        ConnectionOverrides? overrides = null,
+        Func<string, string?>? getVariable = null)
     {
         overrides ??= ConnectionOverrides.None;
         getVariable ??= Environment.GetEnvironmentVariable;
@@ -59,7 +69,11 @@ internal static class ConnectionResolver
         }
     }
 
-    private static void ApplyConfig(NpgsqlConnectionStringBuilder builder, DatabaseSettings database, string? configPath, Func<string, string?> getVariable)
+    private static void ApplyConfig(
+        NpgsqlConnectionStringBuilder builder,
+        DatabaseSettings database,
+        string? configPath,
+        Func<string, string?> getVariable)
     {
         var fromConfig = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (database.ConnectionString is { } configConnection)
@@ -132,7 +146,8 @@ internal static class ConnectionResolver
             if (!overridden.Contains(property) && !(key == "database.connection_string" && overrides.ConnectionString is not null))
             {
                 throw new ConfigurationException(
-                    $"{serviceName}: {key} in {configPath ?? "config.yaml"} uses ${{{variable}}}, which is not set. Set the environment variable {variable}, " +
+                    $"{serviceName}: {key} in {configPath ?? "config.yaml"} uses ${{{variable}}}, which is not set. Set the environment " +
+                        $"variable {variable}, " +
                     $"give a default (${{{variable}:-value}}), or pass -ConnectionString / -Credential.",
                     configPath,
                     key);
@@ -163,7 +178,11 @@ internal static class ConnectionResolver
         return name.Length <= 63 ? name : name.Substring(0, 63);
     }
 
-    private static IEnumerable<string> Overlay(NpgsqlConnectionStringBuilder builder, string connectionString, string source, string? configPath)
+    private static IEnumerable<string> Overlay(
+        NpgsqlConnectionStringBuilder builder,
+        string connectionString,
+        string source,
+        string? configPath)
     {
         var parsed = new DbConnectionStringBuilder();
         var where = configPath is null ? source : $"{configPath}: {source}";
@@ -173,7 +192,10 @@ internal static class ConnectionResolver
         }
         catch (ArgumentException)
         {
-            throw new ConfigurationException($"{where} is not a valid connection string (expected Key=Value;Key=Value, for example Host=db;Username=app;Database=app).", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+            throw new ConfigurationException(
+                $"{where} is not a valid connection string (expected Key=Value;Key=Value, for example Host=db;Username=app;Database=app).",
+                configPath,
+                source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
         }
 
         var keys = new List<string>();
@@ -189,8 +211,13 @@ internal static class ConnectionResolver
                 // An unknown key may be a misspelt password: show the value only for a known key that is not the password.
                 var shown = !builder.ContainsKey(key)
                     ? $"'{key}' is not a connection string setting Npgsql knows"
-                    : Canonical(key) == "Password" ? $"'{key}={SecretRedactor.Mask}' is not a valid connection string setting" : $"'{key}={value}' is not a valid connection string setting";
-                throw new ConfigurationException($"{where}: {shown}.", configPath, source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
+                    : Canonical(key) == "Password"
+                        ? $"'{key}={SecretRedactor.Mask}' is not a valid connection string setting"
+                        : $"'{key}={value}' is not a valid connection string setting";
+                throw new ConfigurationException(
+                    $"{where}: {shown}.",
+                    configPath,
+                    source.StartsWith("database.", StringComparison.Ordinal) ? source : null);
             }
 
             keys.Add(Canonical(key));
@@ -224,11 +251,18 @@ internal static class ConnectionResolver
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             var shown = key == "Password" ? SecretRedactor.Mask : value;
-            throw new ConfigurationException($"The environment variable {variable}='{shown}' is not a valid {key.ToLowerInvariant()}; fix or unset it.", key: variable);
+            throw new ConfigurationException(
+                $"The environment variable {variable}='{shown}' is not a valid {key.ToLowerInvariant()}; fix or unset it.",
+                key: variable);
         }
     }
 
-    private static void SetTracked(NpgsqlConnectionStringBuilder builder, string key, string? value, HashSet<string> tracked, string? configPath)
+    private static void SetTracked(
+        NpgsqlConnectionStringBuilder builder,
+        string key,
+        string? value,
+        HashSet<string> tracked,
+        string? configPath)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -243,7 +277,10 @@ internal static class ConnectionResolver
         {
             var configKey = key == "SSL Mode" ? "database.sslmode" : "database." + key.ToLowerInvariant();
             var shown = key == "Password" ? SecretRedactor.Mask : value;
-            throw new ConfigurationException($"{configPath ?? "config.yaml"}: {configKey}: '{shown}' is not a valid value.", configPath, configKey);
+            throw new ConfigurationException(
+                $"{configPath ?? "config.yaml"}: {configKey}: '{shown}' is not a valid value.",
+                configPath,
+                configKey);
         }
 
         tracked.Add(key);

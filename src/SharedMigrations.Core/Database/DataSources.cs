@@ -4,7 +4,9 @@ using Npgsql;
 
 namespace SharedMigrations.Core.Database;
 
-/// <summary>One pooled <see cref="NpgsqlDataSource"/> per connection string for the life of the process, so that repeated runs reuse connections.</summary>
+/// <summary>
+/// One pooled <see cref="NpgsqlDataSource"/> per connection string for the life of the process, so that repeated runs reuse connections.
+/// </summary>
 internal static class DataSources
 {
     private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Cache = new(StringComparer.Ordinal);

@@ -7,7 +7,10 @@ using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Database;
 
-/// <summary>The history table and the append-only audit log beside it: their DDL, the one-query state read, and the rows written with each migration.</summary>
+/// <summary>
+/// The history table and the append-only audit log beside it: their DDL, the one-query state read, and the rows written with each
+/// migration.
+/// </summary>
 internal sealed class HistoryStore
 {
     private const string UndefinedTable = "42P01";
@@ -29,14 +32,19 @@ internal sealed class HistoryStore
             $"SELECT version, name, checksum, state, applied_at, applied_by, client, execution_ms, transaction_mode, " +
             $"statements_done, statements_total, failed_direction, error, applied_rank FROM {t} ORDER BY version";
         _insertAppliedSql =
-            $"INSERT INTO {t} (version, name, checksum, state, applied_at, applied_by, client, execution_ms, transaction_mode, down_script, statements_total, statements_done) " +
-            "VALUES ($1, $2, $3, 'applied', clock_timestamp(), current_user, $4, (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, $5, $6, $7, $7)";
+            $"INSERT INTO {t} (version, name, checksum, state, applied_at, applied_by, client, execution_ms, transaction_mode, " +
+                $"down_script, statements_total, statements_done) " +
+            "VALUES ($1, $2, $3, 'applied', clock_timestamp(), current_user, $4, (extract(epoch FROM clock_timestamp() - now()) * " +
+                "1000)::bigint, $5, $6, $7, $7)";
         _insertMarkerSql =
-            $"INSERT INTO {t} (version, name, checksum, state, applied_at, applied_by, client, execution_ms, transaction_mode, down_script, statements_total, statements_done, failed_direction) " +
+            $"INSERT INTO {t} (version, name, checksum, state, applied_at, applied_by, client, execution_ms, transaction_mode, " +
+                $"down_script, statements_total, statements_done, failed_direction) " +
             "VALUES ($1, $2, $3, 'failed', clock_timestamp(), current_user, $4, 0, 'none', $5, $6, 0, 'up')";
         _logSql =
-            $"INSERT INTO {table.QuotedLogTable} (service, version, name, direction, succeeded, started_at, duration_ms, db_user, client, checksum, error, sqlstate, detail) " +
-            "VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()), COALESCE($7, (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint), current_user, $8, $9, $10, $11, $12)";
+            $"INSERT INTO {table.QuotedLogTable} (service, version, name, direction, succeeded, started_at, duration_ms, db_user, " +
+                $"client, checksum, error, sqlstate, detail) " +
+            "VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()), COALESCE($7, (extract(epoch FROM clock_timestamp() - now()) * " +
+                "1000)::bigint), current_user, $8, $9, $10, $11, $12)";
     }
 
     public HistoryTableName Table { get; }
@@ -59,7 +67,9 @@ internal sealed class HistoryStore
         }
     }
 
-    /// <summary>The statements that create both tables (and the schema, when qualified); run in one transaction under the run lock.</summary>
+    /// <summary>
+    /// The statements that create both tables (and the schema, when qualified); run in one transaction under the run lock.
+    /// </summary>
     public IReadOnlyList<string> CreateStatements()
     {
         var t = Table.QuotedTable;
@@ -109,7 +119,8 @@ internal sealed class HistoryStore
             $"CREATE OR REPLACE FUNCTION {guardFunction}() RETURNS trigger LANGUAGE plpgsql AS " +
             "$sm$BEGIN RAISE EXCEPTION 'the migration audit log %.% is append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME; END$sm$");
         statements.Add($"DROP TRIGGER IF EXISTS append_only ON {log}");
-        statements.Add($"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {log} FOR EACH STATEMENT EXECUTE FUNCTION {guardFunction}()");
+        statements.Add($"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {log} FOR EACH STATEMENT EXECUTE " +
+            $"FUNCTION {guardFunction}()");
         if (Snapshots is not null)
         {
             statements.Add(Snapshots.CreateStatement());
@@ -175,7 +186,9 @@ internal sealed class HistoryStore
                 Transaction = reader.GetString(8) == "none" ? TransactionMode.None : TransactionMode.PerMigration,
                 StatementsDone = reader.IsDBNull(9) ? null : reader.GetInt32(9),
                 StatementsTotal = reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                FailedDirection = reader.IsDBNull(11) ? null : reader.GetString(11) == "down" ? MigrationDirection.Down : MigrationDirection.Up,
+                FailedDirection = reader.IsDBNull(11) ? null : reader.GetString(11) == "down"
+                    ? MigrationDirection.Down
+                    : MigrationDirection.Up,
                 Error = reader.IsDBNull(12) ? null : reader.GetString(12),
                 Rank = reader.GetInt64(13),
             });
@@ -186,7 +199,10 @@ internal sealed class HistoryStore
     }
 
     /// <summary>The DOWN text recorded for some versions, in one query.</summary>
-    public async Task<IReadOnlyDictionary<long, string?>> ReadDownScriptsAsync(NpgsqlConnection connection, IReadOnlyCollection<long> versions, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<long, string?>> ReadDownScriptsAsync(
+        NpgsqlConnection connection,
+        IReadOnlyCollection<long> versions,
+        CancellationToken cancellationToken)
     {
         var result = new Dictionary<long, string?>();
         if (versions.Count == 0)
@@ -194,7 +210,9 @@ internal sealed class HistoryStore
             return result;
         }
 
-        await using var command = new NpgsqlCommand($"SELECT version, down_script FROM {Table.QuotedTable} WHERE version = ANY($1)", connection);
+        await using var command = new NpgsqlCommand(
+            $"SELECT version, down_script FROM {Table.QuotedTable} WHERE version = ANY($1)",
+            connection);
         command.Parameters.Add(new NpgsqlParameter { Value = versions.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -210,7 +228,8 @@ internal sealed class HistoryStore
     {
         var events = new List<MigrationEvent>();
         await using var command = new NpgsqlCommand(
-            $"SELECT id, service, version, name, direction, succeeded, started_at, duration_ms, db_user, client, checksum, error, sqlstate, detail FROM {Table.QuotedLogTable} ORDER BY id",
+            $"SELECT id, service, version, name, direction, succeeded, started_at, duration_ms, db_user, client, checksum, error, " +
+                $"sqlstate, detail FROM {Table.QuotedLogTable} ORDER BY id",
             connection);
         try
         {
@@ -223,7 +242,12 @@ internal sealed class HistoryStore
                     Service = reader.IsDBNull(1) ? null : reader.GetString(1),
                     Version = reader.IsDBNull(2) ? null : reader.GetInt64(2),
                     Name = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    Direction = reader.GetString(4) switch { "down" => MigrationDirection.Down, "repair" => MigrationDirection.Repair, _ => MigrationDirection.Up },
+                    Direction = reader.GetString(4) switch
+                    {
+                        "down" => MigrationDirection.Down,
+                        "repair" => MigrationDirection.Repair,
+                        _ => MigrationDirection.Up,
+                    },
                     Succeeded = reader.GetBoolean(5),
                     StartedAt = new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero),
                     Duration = TimeSpan.FromMilliseconds(reader.GetInt64(7)),
@@ -260,23 +284,44 @@ internal sealed class HistoryStore
             migration.HasDownSection ? migration.Down.Text : null,
             migration.Up.Statements.Count);
 
-    /// <summary>The row written before a <c>Transaction: none</c> migration starts: it reads Failed until the last statement is done.</summary>
+    /// <summary>
+    /// The row written before a <c>Transaction: none</c> migration starts: it reads Failed until the last statement is done.
+    /// </summary>
     public NpgsqlBatchCommand InsertMarker(Migration migration) =>
-        Command(_insertMarkerSql, migration.Version, migration.Name, migration.Checksum, Client, migration.HasDownSection ? migration.Down.Text : null, migration.Up.Statements.Count);
+        Command(
+            _insertMarkerSql,
+            migration.Version,
+            migration.Name,
+            migration.Checksum,
+            Client,
+            migration.HasDownSection ? migration.Down.Text : null,
+            migration.Up.Statements.Count);
 
     /// <summary>Marks an applied <c>Transaction: none</c> migration as going down (Failed until its DOWN completes).</summary>
     public NpgsqlBatchCommand MarkRollingBack(long version, int statements) =>
-        Command($"UPDATE {Table.QuotedTable} SET state = 'failed', failed_direction = 'down', statements_done = 0, statements_total = $2, error = NULL WHERE version = $1", version, statements);
+        Command(
+            $"UPDATE {Table.QuotedTable} SET state = 'failed', failed_direction = 'down', statements_done = 0, statements_total = $2, " +
+                $"error = NULL WHERE version = $1",
+            version,
+            statements);
 
     /// <summary>Restores a row marked by <see cref="MarkRollingBack"/> when its DOWN failed before changing anything.</summary>
     public NpgsqlBatchCommand UnmarkRollingBack(long version, int? upStatements) =>
-        Command($"UPDATE {Table.QuotedTable} SET state = 'applied', failed_direction = NULL, statements_done = $2, statements_total = $2, error = NULL WHERE version = $1", version, upStatements);
+        Command(
+            $"UPDATE {Table.QuotedTable} SET state = 'applied', failed_direction = NULL, statements_done = $2, statements_total = $2, " +
+                $"error = NULL WHERE version = $1",
+            version,
+            upStatements);
 
     public NpgsqlBatchCommand Progress(long version, int statementsDone) =>
         Command($"UPDATE {Table.QuotedTable} SET statements_done = $2 WHERE version = $1", version, statementsDone);
 
     public NpgsqlBatchCommand CompleteMarker(long version, long elapsedMilliseconds) =>
-        Command($"UPDATE {Table.QuotedTable} SET state = 'applied', failed_direction = NULL, error = NULL, statements_done = statements_total, applied_at = clock_timestamp(), execution_ms = $2 WHERE version = $1", version, elapsedMilliseconds);
+        Command(
+            $"UPDATE {Table.QuotedTable} SET state = 'applied', failed_direction = NULL, error = NULL, statements_done = " +
+                $"statements_total, applied_at = clock_timestamp(), execution_ms = $2 WHERE version = $1",
+            version,
+            elapsedMilliseconds);
 
     public NpgsqlBatchCommand RecordFailure(long version, int statementsDone, string error) =>
         Command($"UPDATE {Table.QuotedTable} SET statements_done = $2, error = $3 WHERE version = $1", version, statementsDone, error);
@@ -294,7 +339,9 @@ internal sealed class HistoryStore
             migration.HasDownSection ? migration.Down.Text : null,
             migration.Transaction == TransactionMode.None ? "none" : "transaction");
 
-    /// <summary>An audit row. Without <paramref name="startedAt"/>/<paramref name="duration"/> the server measures from the transaction's start.</summary>
+    /// <summary>
+    /// An audit row. Without <paramref name="startedAt"/>/<paramref name="duration"/> the server measures from the transaction's start.
+    /// </summary>
     public NpgsqlBatchCommand Log(
         long? version,
         string? name,
@@ -323,7 +370,8 @@ internal sealed class HistoryStore
 
     internal HistoryTableIncompatibleException Incompatible(PostgresException ex) =>
         new($"{Service}: the table {Table} exists but was not created by SharedMigrations ({ex.MessageText}). " +
-            $"Another migration tool may use that name; set migration.table_name to another table (for example sharedmigrations_history).", ex)
+            $"Another migration tool may use that name; set migration.table_name to another table (for example sharedmigrations_history).",
+            ex)
         { Service = Service };
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
@@ -334,7 +382,8 @@ internal sealed class HistoryStore
             command.Parameters.Add(value switch
             {
                 null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Unknown },
-                DateTime dt => new NpgsqlParameter { Value = DateTime.SpecifyKind(dt, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                DateTime dt =>
+                    new NpgsqlParameter { Value = DateTime.SpecifyKind(dt, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 _ => new NpgsqlParameter { Value = value },
             });
         }

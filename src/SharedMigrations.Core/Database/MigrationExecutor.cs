@@ -54,7 +54,12 @@ internal sealed class MigrationExecutor
         };
     }
 
-    private async Task RunInTransactionAsync(NpgsqlConnection connection, ExecutionStep step, DateTimeOffset started, Stopwatch stopwatch, CancellationToken cancellationToken)
+    private async Task RunInTransactionAsync(
+        NpgsqlConnection connection,
+        ExecutionStep step,
+        DateTimeOffset started,
+        Stopwatch stopwatch,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
@@ -106,7 +111,12 @@ internal sealed class MigrationExecutor
         }
     }
 
-    private async Task RunWithoutTransactionAsync(NpgsqlConnection connection, ExecutionStep step, DateTimeOffset started, Stopwatch stopwatch, CancellationToken cancellationToken)
+    private async Task RunWithoutTransactionAsync(
+        NpgsqlConnection connection,
+        ExecutionStep step,
+        DateTimeOffset started,
+        Stopwatch stopwatch,
+        CancellationToken cancellationToken)
     {
         var statements = step.Script.Statements;
         await using (var prepare = new NpgsqlBatch(connection))
@@ -182,7 +192,13 @@ internal sealed class MigrationExecutor
         }
     }
 
-    private async Task RecordFailureAsync(NpgsqlConnection connection, ExecutionStep step, DateTimeOffset started, Stopwatch stopwatch, MigrationException error, bool rollback)
+    private async Task RecordFailureAsync(
+        NpgsqlConnection connection,
+        ExecutionStep step,
+        DateTimeOffset started,
+        Stopwatch stopwatch,
+        MigrationException error,
+        bool rollback)
     {
         if (connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State != System.Data.ConnectionState.Open)
         {
@@ -197,7 +213,16 @@ internal sealed class MigrationExecutor
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
             }
 
-            batch.BatchCommands.Add(_store.Log(step.Version, step.Name, step.Direction, false, step.Checksum, started, stopwatch.Elapsed, error.Message, (error as MigrationExecutionException)?.SqlState));
+            batch.BatchCommands.Add(_store.Log(
+                step.Version,
+                step.Name,
+                step.Direction,
+                false,
+                step.Checksum,
+                started,
+                stopwatch.Elapsed,
+                error.Message,
+                (error as MigrationExecutionException)?.SqlState));
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
@@ -206,7 +231,13 @@ internal sealed class MigrationExecutor
         }
     }
 
-    private async Task RecordPartialFailureAsync(NpgsqlConnection connection, ExecutionStep step, int done, DateTimeOffset started, Stopwatch stopwatch, MigrationException error)
+    private async Task RecordPartialFailureAsync(
+        NpgsqlConnection connection,
+        ExecutionStep step,
+        int done,
+        DateTimeOffset started,
+        Stopwatch stopwatch,
+        MigrationException error)
     {
         if (connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State != System.Data.ConnectionState.Open)
         {
@@ -229,7 +260,16 @@ internal sealed class MigrationExecutor
                 batch.BatchCommands.Add(_store.RecordFailure(step.Version, done, pg?.PostgresMessage ?? error.Message));
             }
 
-            batch.BatchCommands.Add(_store.Log(step.Version, step.Name, step.Direction, false, step.Checksum, started, stopwatch.Elapsed, error.Message, (error as MigrationExecutionException)?.SqlState));
+            batch.BatchCommands.Add(_store.Log(
+                step.Version,
+                step.Name,
+                step.Direction,
+                false,
+                step.Checksum,
+                started,
+                stopwatch.Elapsed,
+                error.Message,
+                (error as MigrationExecutionException)?.SqlState));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET lock_timeout"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET statement_timeout"));
             if (ChecksClientConnection(connection))
@@ -267,7 +307,8 @@ internal sealed class MigrationExecutor
         var outcome = step.Transaction == TransactionMode.None
             ? statementsDone == 0
                 ? "Nothing of it ran (it is as before)."
-                : $"It ran outside a transaction: statements 1 to {statementsDone} of {statements.Count} stay applied and it is marked Failed; put the database right, then run Repair-MigrationHistory."
+                : $"It ran outside a transaction: statements 1 to {statementsDone} of {statements.Count} stay applied and it is marked " +
+                    $"Failed; put the database right, then run Repair-MigrationHistory."
             : rolledBack
                 ? $"The {direction}migration was rolled back; earlier migrations stay applied, later ones were not tried."
                 : string.Empty;
@@ -297,8 +338,12 @@ internal sealed class MigrationExecutor
 
         var hint = pg.SqlState switch
         {
-            "55P03" => $" The statement waited longer than migration.lock_timeout ({Duration.Format(_settings.LockTimeout)}) for a lock held by another session; run it when the table is less busy, or raise migration.lock_timeout.",
-            "57014" => $" The statement ran longer than migration.statement_timeout ({Duration.Format(_settings.StatementTimeout)}); raise it for this service or make the statement cheaper.",
+            "55P03" =>
+                $" The statement waited longer than migration.lock_timeout ({Duration.Format(_settings.LockTimeout)}) for a lock held by " +
+                    $"another session; run it when the table is less busy, or raise migration.lock_timeout.",
+            "57014" =>
+                $" The statement ran longer than migration.statement_timeout ({Duration.Format(_settings.StatementTimeout)}); raise it " +
+                    $"for this service or make the statement cheaper.",
             _ => string.Empty,
         };
         var detail = PostgresErrorDetail.Describe(pg, _settings.ErrorDetail);
@@ -359,7 +404,10 @@ internal sealed class MigrationExecutor
     /// </summary>
     private static bool ChecksClientConnection(NpgsqlConnection connection) => connection.PostgreSqlVersion.Major >= 14;
 
-    /// <summary>How often (ms) a migration's backend checks that its client is still there, so a killed run's work is rolled back within about a second.</summary>
+    /// <summary>
+    /// How often (ms) a migration's backend checks that its client is still there, so a killed run's work is rolled back within about a
+    /// second.
+    /// </summary>
     private const string ClientCheckMilliseconds = "1000";
 
     private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

@@ -53,7 +53,9 @@ internal sealed class RunLock : IAsyncDisposable
 
         // The first attempt carries the state query in the same round trip: a run that finds the lock free (the usual
         // case) has its history at once, on this connection, and needs no other connection when there is nothing to do.
-        var (connection, first) = await opener.OpenAsync(c => TryLockAsync(c, table, history, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (connection, first) = await opener.OpenAsync(
+            c => TryLockAsync(c, table, history, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         try
         {
             var delay = TimeSpan.FromMilliseconds(20);
@@ -97,8 +99,10 @@ internal sealed class RunLock : IAsyncDisposable
                 {
                     var holder = await FindHolderAsync(connection, key, cancellationToken).ConfigureAwait(false);
                     throw new RunLockTimeoutException(
-                        $"{service}: another run has held the migration lock of this database for {table} longer than migration.lock_wait ({Duration.Format(wait)}): " +
-                        $"{holder?.ToString() ?? "the holder has just released it"}. Wait for that run to finish (or stop it), or raise migration.lock_wait.",
+                        $"{service}: another run has held the migration lock of this database for {table} longer than " +
+                            $"migration.lock_wait ({Duration.Format(wait)}): " +
+                        $"{holder?.ToString() ?? "the holder has just released it"}. Wait for that run to finish (or stop it), or raise " +
+                            $"migration.lock_wait.",
                         holder,
                         stopwatch.Elapsed)
                     { Service = service };
@@ -114,7 +118,8 @@ internal sealed class RunLock : IAsyncDisposable
         catch (Exception ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            var sessionLost = ex is NpgsqlException and not PostgresException || ex is PostgresException pg && ConnectionOpener.IsSessionLost(pg);
+            var sessionLost = ex is NpgsqlException and not PostgresException || ex is PostgresException pg
+                && ConnectionOpener.IsSessionLost(pg);
             if (sessionLost && !cancellationToken.IsCancellationRequested)
             {
                 throw opener.Translate(ex);
@@ -128,11 +133,19 @@ internal sealed class RunLock : IAsyncDisposable
     /// One pg_try_advisory_lock: the key (database, schema and table hashed by the server) and whether it was taken; with
     /// <paramref name="history"/>, the state query runs in the same round trip, right after the lock in the same session.
     /// </summary>
-    private static async Task<(long Key, bool Acquired, HistoryReading? History)> TryLockAsync(NpgsqlConnection connection, HistoryTableName table, HistoryStore? history, CancellationToken cancellationToken)
+    private static async Task<(long Key, bool Acquired, HistoryReading? History)> TryLockAsync(
+        NpgsqlConnection connection,
+        HistoryTableName table,
+        HistoryStore? history,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         var lockCommand = new NpgsqlBatchCommand($"SELECT {KeyExpression} AS key, pg_try_advisory_lock({KeyExpression})");
-        lockCommand.Parameters.Add(new NpgsqlParameter { Value = (object?)table.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        lockCommand.Parameters.Add(new NpgsqlParameter
+        {
+            Value = (object?)table.Schema ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+        });
         lockCommand.Parameters.Add(new NpgsqlParameter { Value = table.Table, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         batch.BatchCommands.Add(lockCommand);
         if (history is not null)
@@ -184,7 +197,9 @@ internal sealed class RunLock : IAsyncDisposable
         return (key, acquired, reading);
     }
 
-    /// <summary>The state query's outcome read with the lock: the history, or the error to raise once the lock is safe to release.</summary>
+    /// <summary>
+    /// The state query's outcome read with the lock: the history, or the error to raise once the lock is safe to release.
+    /// </summary>
     private sealed record HistoryReading(HistorySnapshot? Snapshot, Exception? Error)
     {
         public HistorySnapshot Rethrow() => Error is not null ? throw Error : Snapshot!;
@@ -216,7 +231,9 @@ internal sealed class RunLock : IAsyncDisposable
             reader.IsDBNull(4) ? null : new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero));
     }
 
-    /// <summary>Releases the lock and returns the connection. If the unlock cannot be sent, the session is closed, which releases it too.</summary>
+    /// <summary>
+    /// Releases the lock and returns the connection. If the unlock cannot be sent, the session is closed, which releases it too.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_released)

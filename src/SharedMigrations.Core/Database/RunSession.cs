@@ -14,7 +14,11 @@ internal sealed class RunSession : IAsyncDisposable
     private readonly RunLock? _runLock;
     private NpgsqlConnection? _connection;
 
-    public RunSession(Func<CancellationToken, Task<NpgsqlConnection>> open, RunLock? runLock, HistorySnapshot history, NpgsqlConnection? connection)
+    public RunSession(
+        Func<CancellationToken, Task<NpgsqlConnection>> open,
+        RunLock? runLock,
+        HistorySnapshot history,
+        NpgsqlConnection? connection)
     {
         _open = open;
         _runLock = runLock;

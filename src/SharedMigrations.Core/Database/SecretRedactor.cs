@@ -7,13 +7,18 @@ internal static partial class SecretRedactor
 {
     public const string Mask = "***";
 
-    [GeneratedRegex(@"(?i)\b(password|pwd|passfile|sslpassword|ssl password)\s*=\s*(""[^""]*""|'[^']*'|[^;]*)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"(?i)\b(password|pwd|passfile|sslpassword|ssl password)\s*=\s*(""[^""]*""|'[^']*'|[^;]*)",
+        RegexOptions.CultureInvariant)]
     private static partial Regex PasswordAssignment();
 
     [GeneratedRegex(@"(?i)(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
 
-    /// <summary>Masks every known secret, every <c>Password=…</c> of a connection string and every password of a postgres:// URL in <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Masks every known secret, every <c>Password=…</c> of a connection string and every password of a postgres:// URL in
+    /// <paramref name="text"/>.
+    /// </summary>
     public static string Redact(string? text, IEnumerable<string?>? secrets = null)
     {
         if (string.IsNullOrEmpty(text))

@@ -3,7 +3,12 @@ namespace SharedMigrations.Core.Errors;
 /// <summary>A config.yaml that cannot be used: bad YAML, a wrong type, a bad duration, an unset variable.</summary>
 public sealed class ConfigurationException : MigrationException
 {
-    public ConfigurationException(string message, string? configPath = null, string? key = null, int? line = null, Exception? innerException = null)
+    public ConfigurationException(
+        string message,
+        string? configPath = null,
+        string? key = null,
+        int? line = null,
+        Exception? innerException = null)
         : base(message, innerException)
     {
         ConfigPath = configPath;

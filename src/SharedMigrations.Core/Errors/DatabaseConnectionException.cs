@@ -16,5 +16,6 @@ public sealed class DatabaseConnectionException : MigrationException
 
     public override string ErrorId => AuthenticationFailed ? "DatabaseAuthenticationFailed" : "DatabaseUnreachable";
 
-    public override MigrationErrorKind Kind => AuthenticationFailed ? MigrationErrorKind.AuthenticationError : MigrationErrorKind.ConnectionError;
+    public override MigrationErrorKind Kind =>
+        AuthenticationFailed ? MigrationErrorKind.AuthenticationError : MigrationErrorKind.ConnectionError;
 }

@@ -2,7 +2,9 @@ using SharedMigrations.Core.Model;
 
 namespace SharedMigrations.Core.Errors;
 
-/// <summary>A statement of a migration failed in PostgreSQL. The migration was rolled back (or, for Transaction: none, stopped part way).</summary>
+/// <summary>
+/// A statement of a migration failed in PostgreSQL. The migration was rolled back (or, for Transaction: none, stopped part way).
+/// </summary>
 public sealed class MigrationExecutionException : MigrationException
 {
     public MigrationExecutionException(

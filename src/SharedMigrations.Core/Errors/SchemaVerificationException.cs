@@ -9,7 +9,12 @@ namespace SharedMigrations.Core.Errors;
 public sealed class SchemaVerificationException : MigrationException
 {
     public SchemaVerificationException(
-        string errorId, MigrationErrorKind kind, string message, Exception? innerException = null, string? filePath = null, int? line = null)
+        string errorId,
+        MigrationErrorKind kind,
+        string message,
+        Exception? innerException = null,
+        string? filePath = null,
+        int? line = null)
         : base(message, innerException)
     {
         ErrorId = errorId;

@@ -75,7 +75,13 @@ internal sealed class FleetDownRun
         }
         catch (MigrationException ex)
         {
-            outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Result = recorder?.Partial(), Error = ex };
+            outcome = new FleetServiceOutcome
+            {
+                Service = member.Engine,
+                State = FleetServiceState.Failed,
+                Result = recorder?.Partial(),
+                Error = ex,
+            };
         }
         catch (OperationCanceledException)
         {
@@ -86,7 +92,13 @@ internal sealed class FleetDownRun
         {
             // A defect or the runtime failing: this service fails, named; the others go on.
             var error = new UnexpectedErrorException(member.Name, ex);
-            outcome = new FleetServiceOutcome { Service = member.Engine, State = FleetServiceState.Failed, Result = recorder?.Partial(), Error = error };
+            outcome = new FleetServiceOutcome
+            {
+                Service = member.Engine,
+                State = FleetServiceState.Failed,
+                Result = recorder?.Partial(),
+                Error = error,
+            };
         }
 
         _outcomes[member] = outcome;
@@ -107,7 +119,10 @@ internal sealed class FleetDownRun
         }
     }
 
-    /// <summary>Plans the rollback (read-only, with its refusals) and refuses it before anything runs when another service still needs what it removes.</summary>
+    /// <summary>
+    /// Plans the rollback (read-only, with its refusals) and refuses it before anything runs when another service still needs what it
+    /// removes.
+    /// </summary>
     private async Task CheckPlanAsync(FleetMember member)
     {
         var dependants = RollbackDependants.Find(member, _graph);

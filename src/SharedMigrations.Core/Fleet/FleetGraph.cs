@@ -60,7 +60,12 @@ internal sealed class FleetGraph
                 }
                 else if (inRun == member)
                 {
-                    throw new DependencyException($"{member.Name}: service.depends_on names the service itself; remove it from {member.Definition?.ConfigPath ?? "config.yaml"}.", DependencyProblem.Cycle, member.Definition?.ConfigPath) { Service = member.Name };
+                    throw new DependencyException(
+                        $"{member.Name}: service.depends_on names the service itself; remove it " +
+                            $"from {member.Definition?.ConfigPath ?? "config.yaml"}.",
+                        DependencyProblem.Cycle,
+                        member.Definition?.ConfigPath)
+                    { Service = member.Name };
                 }
                 else
                 {
@@ -78,7 +83,8 @@ internal sealed class FleetGraph
                         if (requirement.Version >= migration.Version)
                         {
                             throw new DependencyException(
-                                $"{member.Name}: {migration.FileName} line {requirement.Line} requires {requirement} of its own service, which comes after it; a migration can only require earlier versions.",
+                                $"{member.Name}: {migration.FileName} line {requirement.Line} requires {requirement} of its own service, " +
+                                    $"which comes after it; a migration can only require earlier versions.",
                                 DependencyProblem.Cycle,
                                 migration.FilePath,
                                 requirement.Line)
@@ -103,7 +109,12 @@ internal sealed class FleetGraph
         return graph;
     }
 
-    private (FleetMember? InRun, OutsideService? Outside) Resolve(string name, FleetMember requester, Dictionary<string, FleetMember> byName, Migration? migration, MigrationRequirement? requirement)
+    private (FleetMember? InRun, OutsideService? Outside) Resolve(
+        string name,
+        FleetMember requester,
+        Dictionary<string, FleetMember> byName,
+        Migration? migration,
+        MigrationRequirement? requirement)
     {
         if (byName.TryGetValue(name, out var inRun))
         {
@@ -142,7 +153,8 @@ internal sealed class FleetGraph
             ? $"{migration.FileName} line {requirement.Line} requires {requirement}"
             : $"service.depends_on in {requester.Definition?.ConfigPath ?? "config.yaml"} names '{name}'";
         throw new DependencyException(
-            $"{requester.Name}: {where}, but there is no service '{name}' in this run nor among the folders beside {requester.Definition?.Path ?? requester.Name}. Nothing was run; add the service to the run or fix the name.",
+            $"{requester.Name}: {where}, but there is no service '{name}' in this run nor among the folders " +
+                $"beside {requester.Definition?.Path ?? requester.Name}. Nothing was run; add the service to the run or fix the name.",
             DependencyProblem.NotFound,
             migration?.FilePath ?? requester.Definition?.ConfigPath,
             requirement?.Line)
@@ -315,7 +327,8 @@ internal sealed class FleetGraph
             kept.Add(kept[0]);
             var first = described[0].Member;
             return new DependencyException(
-                $"The services depend on each other in a circle: {string.Join(" → ", kept)}. Nothing was run; break the circle in depends_on or '-- Requires:'.",
+                $"The services depend on each other in a circle: {string.Join(" → ", kept)}. Nothing was run; break the circle in " +
+                    $"depends_on or '-- Requires:'.",
                 DependencyProblem.Cycle)
             { Service = first.Name };
         }

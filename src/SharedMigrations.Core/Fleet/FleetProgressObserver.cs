@@ -8,7 +8,11 @@ namespace SharedMigrations.Core.Fleet;
 /// Passes events on to the caller's observer, keeps a service's progress current for the services waiting on it, and
 /// records what ran, so that a service that fails part way still reports where it started and what it applied.
 /// </summary>
-internal sealed class FleetProgressObserver(MigrationObserver? inner, ServiceProgress? progress, string service, MigrationDirection direction) : MigrationObserver
+internal sealed class FleetProgressObserver(
+    MigrationObserver? inner,
+    ServiceProgress? progress,
+    string service,
+    MigrationDirection direction) : MigrationObserver
 {
     private readonly List<MigrationResult> _results = new();
     private long? _from;

@@ -68,7 +68,9 @@ internal sealed class FleetUpRun
             outcome = new FleetServiceOutcome
             {
                 Service = member.Engine,
-                State = ex is DependencyException { Problem: DependencyProblem.Failed } ? FleetServiceState.Skipped : FleetServiceState.Failed,
+                State = ex is DependencyException { Problem: DependencyProblem.Failed }
+                    ? FleetServiceState.Skipped
+                    : FleetServiceState.Failed,
                 Result = recorder?.Partial(),
                 Error = ex,
             };
@@ -96,7 +98,9 @@ internal sealed class FleetUpRun
         _observer.OnServiceFinished(outcome);
     }
 
-    /// <summary>Waits for the services this one names in <c>service.depends_on</c>: in the run until they finish, outside it by their state.</summary>
+    /// <summary>
+    /// Waits for the services this one names in <c>service.depends_on</c>: in the run until they finish, outside it by their state.
+    /// </summary>
     private async Task WaitForDependenciesAsync(FleetMember member)
     {
         foreach (var dependency in member.DependsOnInRun)
@@ -190,7 +194,9 @@ internal sealed class FleetUpRun
         || !member.Requirements.TryGetValue(migration.Version, out var requirements)
         || requirements.All(r => _satisfied.ContainsKey(Key(r)));
 
-    /// <summary>Waits until another service reached the version a migration requires; throws (skipping the rest) when it will not.</summary>
+    /// <summary>
+    /// Waits until another service reached the version a migration requires; throws (skipping the rest) when it will not.
+    /// </summary>
     private async Task SatisfyAsync(FleetMember member, ResolvedRequirement requirement, ThrottlePlace place, CancellationToken token)
     {
         var required = requirement.Requirement;
@@ -209,17 +215,24 @@ internal sealed class FleetUpRun
             var otherProgress = _progress[other];
             if (otherProgress.Current < required.Version)
             {
-                _observer.OnServiceWaiting(member.Engine, $"{requirement.Migration.FileName} requires {required}: waiting for {other.Name}");
+                _observer.OnServiceWaiting(
+                    member.Engine,
+                    $"{requirement.Migration.FileName} requires {required}: waiting for {other.Name}");
             }
 
-            var reached = await place.WhileWaitingAsync(() => otherProgress.WaitForVersionAsync(required.Version, token), token).ConfigureAwait(false);
+            var reached = await place.WhileWaitingAsync(
+                () => otherProgress.WaitForVersionAsync(required.Version, token),
+                token).ConfigureAwait(false);
             if (!reached)
             {
                 var why = _outcomes.TryGetValue(other, out var otherOutcome) && otherOutcome.State != FleetServiceState.Succeeded
                     ? $"{other.Name} {FailureWord(other)}"
                     : $"{other.Name} stopped at version {Math.Max(0, otherProgress.Current)} in this run";
                 throw Skipped(
-                    member, $"{requirement.Migration.FileName} line {required.Line} requires {required}, but {why}", requirement.Migration.FilePath, required.Line);
+                    member,
+                    $"{requirement.Migration.FileName} line {required.Line} requires {required}, but {why}",
+                    requirement.Migration.FilePath,
+                    required.Line);
             }
         }
         else
@@ -263,7 +276,12 @@ internal sealed class FleetUpRun
             };
 
     private static DependencyException Skipped(FleetMember member, string reason, string? filePath = null, int? line = null) =>
-        new($"{member.Name}: skipped: {reason}. Fix that service, then run this one again.", DependencyProblem.Failed, filePath, line) { Service = member.Name };
+        new(
+            $"{member.Name}: skipped: {reason}. Fix that service, then run this one again.",
+            DependencyProblem.Failed,
+            filePath,
+            line)
+        { Service = member.Name };
 
     private string FailureWord(FleetMember other) =>
         _outcomes.TryGetValue(other, out var outcome) && outcome.State == FleetServiceState.Skipped ? "was skipped" : "failed";

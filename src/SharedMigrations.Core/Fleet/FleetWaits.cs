@@ -2,13 +2,20 @@ using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Core.Fleet;
 
-/// <summary>How a fleet run waits for a service outside the run: checks its state, and with -WaitForDependency polls it with backoff.</summary>
+/// <summary>
+/// How a fleet run waits for a service outside the run: checks its state, and with -WaitForDependency polls it with backoff.
+/// </summary>
 internal static class FleetWaits
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(10);
 
-    public static async Task WaitForOutsideServiceAsync(FleetMember member, OutsideService outside, FleetUpOptions options, FleetObserver observer, CancellationToken cancellationToken)
+    public static async Task WaitForOutsideServiceAsync(
+        FleetMember member,
+        OutsideService outside,
+        FleetUpOptions options,
+        FleetObserver observer,
+        CancellationToken cancellationToken)
     {
         await PollAsync(
             member,
@@ -18,14 +25,23 @@ internal static class FleetWaits
             async token =>
             {
                 var status = await outside.Engine.GetStatusAsync(token).ConfigureAwait(false);
-                return (status.Pending == 0, status.Pending == 0 ? null : $"{outside.Name} has {status.Pending} pending migration(s) (at version {status.CurrentVersion} of {status.LatestVersion})");
+                return (
+                    status.Pending == 0,
+                    status.Pending == 0 ? null : $"{outside.Name} has {status.Pending} pending migration(s) (at " +
+                        $"version {status.CurrentVersion} of {status.LatestVersion})");
             },
             member.Definition?.ConfigPath,
             null,
             cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task WaitForOutsideVersionAsync(FleetMember member, ResolvedRequirement requirement, FleetUpOptions options, FleetObserver observer, ThrottlePlace place, CancellationToken cancellationToken)
+    public static async Task WaitForOutsideVersionAsync(
+        FleetMember member,
+        ResolvedRequirement requirement,
+        FleetUpOptions options,
+        FleetObserver observer,
+        ThrottlePlace place,
+        CancellationToken cancellationToken)
     {
         var outside = requirement.Outside!;
         var required = requirement.Requirement;
@@ -36,7 +52,8 @@ internal static class FleetWaits
                     member,
                     observer,
                     options,
-                    $"{requirement.Migration.FileName} line {required.Line} requires {required} (outside this run, {outside.Definition.Path})",
+                    $"{requirement.Migration.FileName} line {required.Line} requires {required} (outside this " +
+                        $"run, {outside.Definition.Path})",
                     async token =>
                     {
                         var history = await outside.Engine.Database.ReadHistoryAsync(token).ConfigureAwait(false);
@@ -50,7 +67,9 @@ internal static class FleetWaits
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks a condition on another service; with -WaitForDependency polls it with backoff until it holds or the time is up.</summary>
+    /// <summary>
+    /// Checks a condition on another service; with -WaitForDependency polls it with backoff until it holds or the time is up.
+    /// </summary>
     private static async Task PollAsync(
         FleetMember member,
         FleetObserver observer,
@@ -83,7 +102,9 @@ internal static class FleetWaits
 
             if (deadline is null || DateTimeOffset.UtcNow >= deadline)
             {
-                var waited = deadline is null ? "Pass -WaitForDependency <time> to wait for it." : $"Waited {options.WaitForDependency!.Value.TotalSeconds:0} s (-WaitForDependency).";
+                var waited = deadline is null
+                    ? "Pass -WaitForDependency <time> to wait for it."
+                    : $"Waited {options.WaitForDependency!.Value.TotalSeconds:0} s (-WaitForDependency).";
                 throw new DependencyException(
                     $"{member.Name}: {what}, but {answer.State}. {member.Name} was not migrated past this point. {waited}",
                     DependencyProblem.NotSatisfied,

@@ -22,7 +22,8 @@ public sealed class MigrationFleet
     private readonly Func<ServiceDefinition, MigrationService> _openOutside;
 
     /// <param name="services">The services of the run, each once.</param>
-    /// <param name="openOutside">Opens a service outside the run that a service of the run names (default: from its own folder and config).</param>
+    /// <param name="openOutside">Opens a service outside the run that a service of the run names (default: from its own folder and
+    /// config).</param>
     public MigrationFleet(IReadOnlyList<MigrationService> services, Func<ServiceDefinition, MigrationService>? openOutside = null)
     {
         ArgumentNullException.ThrowIfNull(services);

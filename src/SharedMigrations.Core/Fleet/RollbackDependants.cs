@@ -19,7 +19,10 @@ internal static class RollbackDependants
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { member.Name };
         foreach (var other in graph.Members.Where(m => m != member && m.Files is not null))
         {
-            if (other.Files!.Migrations.Any(m => m.Requires.Any(r => string.Equals(r.Service, member.Name, StringComparison.OrdinalIgnoreCase))))
+            if (other.Files!.Migrations.Any(m => m.Requires.Any(r => string.Equals(
+                r.Service,
+                member.Name,
+                StringComparison.OrdinalIgnoreCase))))
             {
                 seen.Add(other.Name);
                 var engine = other.Engine;
@@ -92,7 +95,10 @@ internal static class RollbackDependants
         foreach (var (name, files, readHistory) in dependants)
         {
             var requiring = files.Migrations
-                .SelectMany(m => m.Requires.Where(r => string.Equals(r.Service, member.Name, StringComparison.OrdinalIgnoreCase) && r.Version >= lowest).Select(r => (Migration: m, Requirement: r)))
+                .SelectMany(m => m.Requires.Where(r => string.Equals(
+                    r.Service,
+                    member.Name,
+                    StringComparison.OrdinalIgnoreCase) && r.Version >= lowest).Select(r => (Migration: m, Requirement: r)))
                 .ToArray();
             if (requiring.Length == 0)
             {
@@ -107,7 +113,8 @@ internal static class RollbackDependants
             catch (MigrationException ex) when (ex is not DependencyException)
             {
                 throw new DependencyException(
-                    $"{member.Name}: cannot check whether {name} still needs it ({ex.Message}). Nothing was rolled back; pass -Force to roll back without this check.",
+                    $"{member.Name}: cannot check whether {name} still needs it ({ex.Message}). Nothing was rolled back; pass -Force to " +
+                        $"roll back without this check.",
                     DependencyProblem.RollbackBlocked)
                 { Service = member.Name };
             }
@@ -117,7 +124,8 @@ internal static class RollbackDependants
                 if (history.Find(migration.Version) is { IsFailed: false })
                 {
                     throw new DependencyException(
-                        $"{member.Name}: rolling back to below version {requirement.Version} would break {name}, whose applied {migration.FileName} requires {requirement} (line {requirement.Line}). " +
+                        $"{member.Name}: rolling back to below version {requirement.Version} would break {name}, whose " +
+                            $"applied {migration.FileName} requires {requirement} (line {requirement.Line}). " +
                         $"Nothing was rolled back; roll back {name} first (or in the same run), or pass -Force.",
                         DependencyProblem.RollbackBlocked,
                         migration.FilePath,

@@ -6,7 +6,9 @@ namespace SharedMigrations.Core.Linting;
 /// online, what the database holds.</summary>
 internal sealed class LintOptions
 {
-    /// <summary>The oldest PostgreSQL version SharedMigrations supports, assumed offline unless migration.postgres_version says otherwise.</summary>
+    /// <summary>
+    /// The oldest PostgreSQL version SharedMigrations supports, assumed offline unless migration.postgres_version says otherwise.
+    /// </summary>
     public const int DefaultPostgresVersion = 13;
 
     public static readonly LintOptions Default = new();

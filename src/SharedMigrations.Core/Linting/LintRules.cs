@@ -44,8 +44,14 @@ internal static class LintRules
         new(MigrationParser.RuleEncoding, DiagnosticSeverity.Error, "The file is not UTF-8."),
         new(MigrationParser.RuleMarkers, DiagnosticSeverity.Error, "The UP / DOWN section markers are missing or repeated."),
         new(MigrationParser.RuleHeader, DiagnosticSeverity.Error, "A header line is malformed."),
-        new(MigrationParser.RuleSyntax, DiagnosticSeverity.Error, "The SQL cannot be split into statements (unterminated string, comment or body)."),
-        new(MigrationParser.RuleTransaction, DiagnosticSeverity.Error, "A statement that cannot run in a transaction (CONCURRENTLY, VACUUM, ...) without '-- Transaction: none'."),
+        new(
+            MigrationParser.RuleSyntax,
+            DiagnosticSeverity.Error,
+            "The SQL cannot be split into statements (unterminated string, comment or body)."),
+        new(
+            MigrationParser.RuleTransaction,
+            DiagnosticSeverity.Error,
+            "A statement that cannot run in a transaction (CONCURRENTLY, VACUUM, ...) without '-- Transaction: none'."),
         new(MigrationParser.RuleTransactionControl, DiagnosticSeverity.Error, "BEGIN, COMMIT, ROLLBACK or SAVEPOINT inside a migration."),
         new(EmptyUp, DiagnosticSeverity.Warning, "The UP has no statement."),
         new(MissingDown, DiagnosticSeverity.Warning, "The file has no DOWN, or its DOWN has no statement."),
@@ -54,14 +60,38 @@ internal static class LintRules
         new(NonConcurrentDropIndex, DiagnosticSeverity.Warning, "DROP INDEX without CONCURRENTLY blocks reads and writes of its table."),
         new(NotNullWithoutDefault, DiagnosticSeverity.Warning, "ADD COLUMN ... NOT NULL without DEFAULT fails on a table with rows."),
         new(SetNotNull, DiagnosticSeverity.Warning, "SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock."),
-        new(ConstraintWithoutNotValid, DiagnosticSeverity.Warning, "ADD CHECK constraint without NOT VALID scans the table under an ACCESS EXCLUSIVE lock."),
-        new(ForeignKeyWithoutNotValid, DiagnosticSeverity.Warning, "ADD FOREIGN KEY without NOT VALID scans the table while blocking writes on both tables."),
-        new(ValidateInSameTransaction, DiagnosticSeverity.Warning, "VALIDATE CONSTRAINT in the transaction that added it keeps the ACCESS EXCLUSIVE lock during the scan."),
-        new(VolatileDefault, DiagnosticSeverity.Warning, "ADD COLUMN with a volatile default, identity or stored generated column rewrites the table."),
-        new(ColumnTypeChange, DiagnosticSeverity.Warning, "ALTER COLUMN ... TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock."),
-        new(PrimaryKeyWithoutIndex, DiagnosticSeverity.Warning, "ADD PRIMARY KEY without USING INDEX builds the index under an ACCESS EXCLUSIVE lock."),
-        new(UniqueWithoutIndex, DiagnosticSeverity.Warning, "ADD UNIQUE without USING INDEX builds the index under an ACCESS EXCLUSIVE lock."),
-        new(SerialPrimaryKey, DiagnosticSeverity.Warning, "A serial or identity primary key added to an existing table rewrites it and builds the index under lock."),
+        new(
+            ConstraintWithoutNotValid,
+            DiagnosticSeverity.Warning,
+            "ADD CHECK constraint without NOT VALID scans the table under an ACCESS EXCLUSIVE lock."),
+        new(
+            ForeignKeyWithoutNotValid,
+            DiagnosticSeverity.Warning,
+            "ADD FOREIGN KEY without NOT VALID scans the table while blocking writes on both tables."),
+        new(
+            ValidateInSameTransaction,
+            DiagnosticSeverity.Warning,
+            "VALIDATE CONSTRAINT in the transaction that added it keeps the ACCESS EXCLUSIVE lock during the scan."),
+        new(
+            VolatileDefault,
+            DiagnosticSeverity.Warning,
+            "ADD COLUMN with a volatile default, identity or stored generated column rewrites the table."),
+        new(
+            ColumnTypeChange,
+            DiagnosticSeverity.Warning,
+            "ALTER COLUMN ... TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock."),
+        new(
+            PrimaryKeyWithoutIndex,
+            DiagnosticSeverity.Warning,
+            "ADD PRIMARY KEY without USING INDEX builds the index under an ACCESS EXCLUSIVE lock."),
+        new(
+            UniqueWithoutIndex,
+            DiagnosticSeverity.Warning,
+            "ADD UNIQUE without USING INDEX builds the index under an ACCESS EXCLUSIVE lock."),
+        new(
+            SerialPrimaryKey,
+            DiagnosticSeverity.Warning,
+            "A serial or identity primary key added to an existing table rewrites it and builds the index under lock."),
         new(RenameColumn, DiagnosticSeverity.Warning, "Renaming a column breaks the code still running against the old name."),
         new(RenameTable, DiagnosticSeverity.Warning, "Renaming a table breaks the code still running against the old name."),
         new(DropColumn, DiagnosticSeverity.Warning, "Dropping a column breaks the code still reading or writing it."),
@@ -69,13 +99,32 @@ internal static class LintRules
         new(DropNotNull, DiagnosticSeverity.Information, "DROP NOT NULL lets NULLs in that old code and a rollback may not handle."),
         new(DropDatabase, DiagnosticSeverity.Error, "DROP DATABASE in a migration."),
         new(TruncateCascade, DiagnosticSeverity.Warning, "TRUNCATE ... CASCADE empties every table that references it, too."),
-        new(DomainWithConstraint, DiagnosticSeverity.Warning, "A domain with a constraint: adding or changing it scans every column of the domain under lock."),
+        new(
+            DomainWithConstraint,
+            DiagnosticSeverity.Warning,
+            "A domain with a constraint: adding or changing it scans every column of the domain under lock."),
         new(NonConcurrentReindex, DiagnosticSeverity.Warning, "REINDEX without CONCURRENTLY blocks writes (and reads that use the index)."),
-        new(NonConcurrentDetachPartition, DiagnosticSeverity.Warning, "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table."),
-        new(TableRewrite, DiagnosticSeverity.Warning, "VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED/UNLOGGED or REFRESH MATERIALIZED VIEW rewrites under an ACCESS EXCLUSIVE lock."),
-        new(NotIdempotent, DiagnosticSeverity.Information, "In a '-- Transaction: none' migration, a statement that fails when run again after a partial run."),
-        new(UncommittedTransaction, DiagnosticSeverity.Error, "A '-- Transaction: none' section opens a transaction (BEGIN) that it never commits."),
-        new(HistoryTableChange, DiagnosticSeverity.Error, "A statement drops, renames, truncates or alters the service's own history or audit tables."),
+        new(
+            NonConcurrentDetachPartition,
+            DiagnosticSeverity.Warning,
+            "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table."),
+        new(
+            TableRewrite,
+            DiagnosticSeverity.Warning,
+            "VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED/UNLOGGED or REFRESH MATERIALIZED VIEW rewrites under an ACCESS EXCLUSIVE " +
+                "lock."),
+        new(
+            NotIdempotent,
+            DiagnosticSeverity.Information,
+            "In a '-- Transaction: none' migration, a statement that fails when run again after a partial run."),
+        new(
+            UncommittedTransaction,
+            DiagnosticSeverity.Error,
+            "A '-- Transaction: none' section opens a transaction (BEGIN) that it never commits."),
+        new(
+            HistoryTableChange,
+            DiagnosticSeverity.Error,
+            "A statement drops, renames, truncates or alters the service's own history or audit tables."),
         new(LintPolicy, DiagnosticSeverity.Warning, "A lint:ignore comment or a lint: setting in config.yaml names an unknown rule."),
     ];
 

@@ -39,12 +39,16 @@ internal sealed partial class LintSuppressions
                 result._byLine[line] = (rules, ownLine);
                 foreach (var rule in rules.Where(r => LintRules.Find(r) is null))
                 {
-                    result.Problems.Add((line, $"lint:ignore names unknown rule '{rule}'; it silences nothing. Use one of the rule ids in docs/lint.md"));
+                    result.Problems.Add((
+                        line,
+                        $"lint:ignore names unknown rule '{rule}'; it silences nothing. Use one of the rule ids in docs/lint.md"));
                 }
 
                 if (match.Groups["reason"].Value.Trim().Length == 0)
                 {
-                    result.Problems.Add((line, $"lint:ignore {string.Join(',', rules)} gives no reason; write why the finding does not apply, after the rule id"));
+                    result.Problems.Add((
+                        line,
+                        $"lint:ignore {string.Join(',', rules)} gives no reason; write why the finding does not apply, after the rule id"));
                 }
             }
 
@@ -81,6 +85,8 @@ internal sealed partial class LintSuppressions
 
     private static bool Names(string[] rules, string rule) => rules.Any(r => r.Equals(rule, StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"--\s*lint:ignore\s+(?<rules>[A-Za-z][A-Za-z0-9]*(\s*,\s*[A-Za-z][A-Za-z0-9]*)*)(?<reason>.*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"--\s*lint:ignore\s+(?<rules>[A-Za-z][A-Za-z0-9]*(\s*,\s*[A-Za-z][A-Za-z0-9]*)*)(?<reason>.*)$",
+        RegexOptions.IgnoreCase)]
     private static partial Regex IgnorePattern();
 }

@@ -22,17 +22,24 @@ internal sealed class LiveSchema
     /// <summary>The server's major version (15 for 15.4).</summary>
     public int ServerVersion { get; }
 
-    /// <summary>The applied versions from the history table, or null when it does not exist yet (then every migration is pending).</summary>
+    /// <summary>
+    /// The applied versions from the history table, or null when it does not exist yet (then every migration is pending).
+    /// </summary>
     public IReadOnlySet<long>? AppliedVersions { get; }
 
     /// <summary>Whether the migration is not applied yet.</summary>
     public bool IsPending(long version) => AppliedVersions is null || !AppliedVersions.Contains(version);
 
-    /// <summary>The size in bytes (table, indexes and TOAST) of the table with that name (last part, lower-cased), or null when none exists.</summary>
+    /// <summary>
+    /// The size in bytes (table, indexes and TOAST) of the table with that name (last part, lower-cased), or null when none exists.
+    /// </summary>
     public long? TableBytes(string key) => _tableBytes.TryGetValue(key, out var bytes) ? bytes : null;
 
     /// <summary>Reads the server version, tables, sizes and applied versions in one round trip.</summary>
-    public static async Task<LiveSchema> ReadAsync(NpgsqlConnection connection, HistoryTableName history, CancellationToken cancellationToken = default)
+    public static async Task<LiveSchema> ReadAsync(
+        NpgsqlConnection connection,
+        HistoryTableName history,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(history);
@@ -90,6 +97,8 @@ internal sealed class LiveSchema
             unit++;
         }
 
-        return unit == 0 ? $"{bytes} bytes" : value.ToString(value < 10 ? "0.#" : "0", System.Globalization.CultureInfo.InvariantCulture) + " " + units[unit];
+        return unit == 0 ? $"{bytes} bytes" : value.ToString(
+            value < 10 ? "0.#" : "0",
+            System.Globalization.CultureInfo.InvariantCulture) + " " + units[unit];
     }
 }

@@ -13,7 +13,9 @@ namespace SharedMigrations.Core.Linting;
 /// </summary>
 internal static class MigrationLinter
 {
-    /// <summary>The UP drops a table, view, type, function, schema, sequence, column or constraint that the DOWN does not create again.</summary>
+    /// <summary>
+    /// The UP drops a table, view, type, function, schema, sequence, column or constraint that the DOWN does not create again.
+    /// </summary>
     public const string RuleDropWithoutRestore = LintRules.DropWithoutRestore;
 
     /// <summary>ALTER TABLE ... ADD COLUMN ... NOT NULL without a DEFAULT (Warning); ALTER COLUMN ... SET NOT NULL (Information).</summary>
@@ -92,19 +94,22 @@ internal static class MigrationLinter
         if (migration.Up.IsEmpty)
         {
             Add(UpMarkerLine(migration), DiagnosticSeverity.Warning, RuleEmptyUp,
-                "has no statement in its UP: applying it changes nothing, yet it is recorded as applied. Write the migration's SQL under '-- +++++ UP', or delete the file");
+                "has no statement in its UP: applying it changes nothing, yet it is recorded as applied. Write the migration's SQL under " +
+                    "'-- +++++ UP', or delete the file");
         }
 
         var missingDown = true;
         if (!migration.HasDownSection)
         {
             Add(null, DiagnosticSeverity.Warning, RuleMissingDown,
-                "has no DOWN: Undo-Migration refuses it while rollback_safety is on. Add a '-- +++++ DOWN' section with the statements that undo the UP");
+                "has no DOWN: Undo-Migration refuses it while rollback_safety is on. Add a '-- +++++ DOWN' section with the statements " +
+                    "that undo the UP");
         }
         else if (migration.Down.IsEmpty)
         {
             Add(DownMarkerLine(migration), DiagnosticSeverity.Warning, RuleMissingDown,
-                "has no DOWN (the DOWN section has no statement): Undo-Migration refuses it while rollback_safety is on. Write the statements that undo the UP under '-- +++++ DOWN'");
+                "has no DOWN (the DOWN section has no statement): Undo-Migration refuses it while rollback_safety is on. Write the " +
+                    "statements that undo the UP under '-- +++++ DOWN'");
         }
         else
         {
@@ -156,12 +161,20 @@ internal static class MigrationLinter
 
         return findings
             .Where(f => !policy.Disable.Any(d => d.Rule.Equals(f.Rule, StringComparison.OrdinalIgnoreCase)))
-            .Select(f => policy.Severity.FirstOrDefault(s => s.Rule.Equals(f.Rule, StringComparison.OrdinalIgnoreCase)) is { Severity: { } severity }
+            .Select(f => policy.Severity.FirstOrDefault(s => s.Rule.Equals(
+                f.Rule,
+                StringComparison.OrdinalIgnoreCase)) is { Severity: { } severity }
                 ? f with { Severity = severity }
                 : f);
     }
 
-    internal sealed record AnalyzedStatement(SqlStatement Statement, int? Line, int? EndLine, int Column, StatementFacts Facts, StatementModel Model);
+    internal sealed record AnalyzedStatement(
+        SqlStatement Statement,
+        int? Line,
+        int? EndLine,
+        int Column,
+        StatementFacts Facts,
+        StatementModel Model);
 
     private static List<AnalyzedStatement> Analyze(MigrationScript script, string section, LintSettingsView settings)
     {
@@ -192,9 +205,11 @@ internal static class MigrationLinter
         if (dropped.Table is { } table)
         {
             return dropped.Kind == SqlObjectKind.Column
-                ? ($"UP drops column {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it (and its data is lost either way). Add ALTER TABLE {table} ADD COLUMN {dropped.Name} ... to the DOWN",
+                ? ($"UP drops column {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it (and its " +
+                    $"data is lost either way). Add ALTER TABLE {table} ADD COLUMN {dropped.Name} ... to the DOWN",
                     $"ALTER TABLE {table} ADD COLUMN {dropped.Name} ... in the DOWN")
-                : ($"UP drops constraint {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it. Add ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... to the DOWN",
+                : ($"UP drops constraint {dropped.Name} of {table} but the DOWN does not add it again; a rollback cannot restore it. Add " +
+                    $"ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... to the DOWN",
                     $"ALTER TABLE {table} ADD CONSTRAINT {dropped.Name} ... in the DOWN");
         }
 
@@ -205,7 +220,8 @@ internal static class MigrationLinter
             _ => string.Empty,
         };
         var create = $"CREATE {dropped.Noun.ToUpperInvariant()} {dropped.Name} ...";
-        return ($"UP drops {dropped.Noun} {dropped.Name} but the DOWN does not create it again; a rollback cannot restore it{lost}. Add {create} to the DOWN",
+        return ($"UP drops {dropped.Noun} {dropped.Name} but the DOWN does not create it again; a rollback cannot restore it{lost}. " +
+            $"Add {create} to the DOWN",
             $"{create} in the DOWN");
     }
 

@@ -87,7 +87,8 @@ internal static class SarifWriter
                 },
                 ["partialFingerprints"] = new JsonObject
                 {
-                    ["primaryLocationLineHash"] = Fingerprint($"{service}|{RelativeUri(root, d.FilePath)}|{d.Rule}|{d.Statement ?? d.Message}"),
+                    ["primaryLocationLineHash"] = Fingerprint(
+                        $"{service}|{RelativeUri(root, d.FilePath)}|{d.Rule}|{d.Statement ?? d.Message}"),
                 },
                 ["properties"] = properties,
             });
@@ -114,7 +115,9 @@ internal static class SarifWriter
                     },
                     ["originalUriBaseIds"] = new JsonObject
                     {
-                        [RootId] = new JsonObject { ["uri"] = new Uri(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar).AbsoluteUri },
+                        [RootId] = new JsonObject { [
+                            "uri"] = new Uri(
+                                Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar).AbsoluteUri },
                     },
                     ["results"] = results,
                 },
@@ -125,7 +128,11 @@ internal static class SarifWriter
     }
 
     /// <summary>Writes the document to a file (UTF-8 without BOM).</summary>
-    public static void Write(string path, IEnumerable<(string Service, MigrationDiagnostic Diagnostic)> findings, string root, string toolVersion) =>
+    public static void Write(
+        string path,
+        IEnumerable<(string Service, MigrationDiagnostic Diagnostic)> findings,
+        string root,
+        string toolVersion) =>
         File.WriteAllText(path, Build(findings, root, toolVersion), new System.Text.UTF8Encoding(false));
 
     private static JsonObject ArtifactLocation(string root, string path)
@@ -147,7 +154,9 @@ internal static class SarifWriter
         _ => "note",
     };
 
-    /// <summary>The path relative to the root, with '/' separators and each segment escaped; a file outside the root keeps its absolute file URI.</summary>
+    /// <summary>
+    /// The path relative to the root, with '/' separators and each segment escaped; a file outside the root keeps its absolute file URI.
+    /// </summary>
     private static string RelativeUri(string root, string path)
     {
         var relative = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(path));
@@ -160,5 +169,6 @@ internal static class SarifWriter
     }
 
     private static string Fingerprint(string text) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32].ToLowerInvariant();
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32]
+            .ToLowerInvariant();
 }

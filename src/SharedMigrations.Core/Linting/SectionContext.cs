@@ -88,7 +88,13 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
                     }
 
                     var (message, fix) = MigrationLinter.DropMessage(dropped);
-                    Report(DiagnosticSeverity.Warning, LintRules.DropWithoutRestore, message, dropped.Table ?? (dropped.Kind == SqlObjectKind.Table ? dropped.Name : null), LockMode.None, fix);
+                    Report(
+                        DiagnosticSeverity.Warning,
+                        LintRules.DropWithoutRestore,
+                        message,
+                        dropped.Table ?? (dropped.Kind == SqlObjectKind.Table ? dropped.Name : null),
+                        LockMode.None,
+                        fix);
                 }
             }
 
@@ -97,9 +103,11 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
                 if (!IsNew(column.Table))
                 {
                     Report(DiagnosticSeverity.Warning, LintRules.NotNullWithoutDefault,
-                        $"{section} adds NOT NULL column {column.Column} to {column.Table} without a DEFAULT; this fails on a table that has rows. Add a DEFAULT, or add the column nullable, backfill it, then SET NOT NULL",
+                        $"{section} adds NOT NULL column {column.Column} to {column.Table} without a DEFAULT; this fails on a table that " +
+                            $"has rows. Add a DEFAULT, or add the column nullable, backfill it, then SET NOT NULL",
                         column.Table, LockMode.AccessExclusive,
-                        $"ALTER TABLE {column.Table} ADD COLUMN {column.Column} ... NOT NULL DEFAULT <constant> (no rewrite since PostgreSQL 11), or add it nullable, backfill, then set NOT NULL");
+                        $"ALTER TABLE {column.Table} ADD COLUMN {column.Column} ... NOT NULL DEFAULT <constant> (no rewrite since " +
+                            $"PostgreSQL 11), or add it nullable, backfill, then set NOT NULL");
                 }
             }
 
@@ -132,7 +140,9 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
                     if (notValid.Any(n => n.Table.Matches(table) && n.Constraint.Matches(constraint)) && !IsNew(table))
                     {
                         Report(DiagnosticSeverity.Warning, LintRules.ValidateInSameTransaction,
-                            $"{section} validates constraint {constraint} of {table} in the same transaction that added it NOT VALID: the lock the ADD took is held until the commit, so the validation scan runs under it and NOT VALID gains nothing",
+                            $"{section} validates constraint {constraint} of {table} in the same transaction that added it NOT VALID: " +
+                                $"the lock the ADD took is held until the commit, so the validation scan runs under it and NOT VALID " +
+                                    $"gains nothing",
                             table, LockMode.AccessExclusive,
                             $"Move ALTER TABLE {table} VALIDATE CONSTRAINT {constraint} to a later migration");
                     }
@@ -151,7 +161,11 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
                 {
                     created.Add(c);
                 }
-                else if (c.Kind == SqlObjectKind.Table ? RelationCreatedEarlier(from) : CreatedEarlier(c with { Name = from, RenamedFrom = null }))
+                else if (c.Kind == SqlObjectKind.Table ? RelationCreatedEarlier(from) : CreatedEarlier(c with
+                {
+                    Name = from,
+                    RenamedFrom = null,
+                }))
                 {
                     created.Add(c with { RenamedFrom = null }); // a new object under a new name is still new
                 }
@@ -161,7 +175,8 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
         if (openTransaction is { } open && !suppressions.Silences(LintRules.UncommittedTransaction, open.Line, open.EndLine))
         {
             findings.Add(new MigrationDiagnostic(migration.FilePath, open.Line, DiagnosticSeverity.Error, LintRules.UncommittedTransaction,
-                $"{section} opens a transaction that it never commits: its statements are rolled back when the connection closes, yet the migration is recorded as applied")
+                $"{section} opens a transaction that it never commits: its statements are rolled back when the connection closes, yet " +
+                    $"the migration is recorded as applied")
             {
                 Column = open.Column,
                 Statement = Snippet(open.Statement.Text),
@@ -185,7 +200,8 @@ internal sealed class SectionContext(Migration migration, LintOptions options, P
 
         return upCreates.Any(c =>
             (c.Kind is SqlObjectKind.Table or SqlObjectKind.View && c.Name.Matches(table))
-            || (hazard.Column is { } column && c.Kind == SqlObjectKind.Column && c.Name.Matches(column) && c.Table is { } t && t.Matches(table)));
+            || (hazard.Column is { } column && c.Kind == SqlObjectKind.Column && c.Name.Matches(
+                column) && c.Table is { } t && t.Matches(table)));
     }
 
     /// <summary>The start of a statement's text on one line, for the Statement column.</summary>

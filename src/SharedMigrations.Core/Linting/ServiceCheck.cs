@@ -5,7 +5,9 @@ using SharedMigrations.Core.Model;
 
 namespace SharedMigrations.Core.Linting;
 
-/// <summary>Checks a service folder: config.yaml (errors and unknown keys), the format rules of every file, and the safety analysis.</summary>
+/// <summary>
+/// Checks a service folder: config.yaml (errors and unknown keys), the format rules of every file, and the safety analysis.
+/// </summary>
 internal static class ServiceCheck
 {
     public const string RuleConfiguration = "Configuration";
@@ -38,7 +40,12 @@ internal static class ServiceCheck
             return new ServiceCheckResult
             {
                 Service = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
-                Diagnostics = [new MigrationDiagnostic(ex.ConfigPath ?? folder, ex.ConfigLine, DiagnosticSeverity.Error, RuleConfiguration, ex.Message)],
+                Diagnostics = [new MigrationDiagnostic(
+                    ex.ConfigPath ?? folder,
+                    ex.ConfigLine,
+                    DiagnosticSeverity.Error,
+                    RuleConfiguration,
+                    ex.Message)],
             };
         }
 
@@ -69,16 +76,29 @@ internal static class ServiceCheck
             Policy = configuration.Lint,
             Live = live,
         };
-        diagnostics.AddRange(MigrationLinter.Check(new MigrationLoader(service.MigrationsPath, serviceName: service.Name).Analyze(), options));
-        return new ServiceCheckResult { Service = service.Name, Definition = service, Diagnostics = diagnostics, ServerVersion = live?.ServerVersion };
+        diagnostics.AddRange(MigrationLinter.Check(
+            new MigrationLoader(service.MigrationsPath, serviceName: service.Name).Analyze(),
+            options));
+        return new ServiceCheckResult
+        {
+            Service = service.Name,
+            Definition = service,
+            Diagnostics = diagnostics,
+            ServerVersion = live?.ServerVersion,
+        };
     }
 
-    private static async Task<LiveSchema> ReadLiveSchemaAsync(ServiceDefinition service, ConnectionOverrides overrides, CancellationToken cancellationToken)
+    private static async Task<LiveSchema> ReadLiveSchemaAsync(
+        ServiceDefinition service,
+        ConnectionOverrides overrides,
+        CancellationToken cancellationToken)
     {
         var connection = ConnectionResolver.Resolve(service, overrides);
         var opener = new ConnectionOpener(DataSources.Get(connection), service.Name, connection.ConnectRetries, connection.Secrets);
         var history = service.Configuration.Migration.TableName;
-        var (db, schema) = await opener.OpenAsync(c => LiveSchema.ReadAsync(c, history, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (db, schema) = await opener.OpenAsync(
+            c => LiveSchema.ReadAsync(c, history, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         await db.DisposeAsync().ConfigureAwait(false);
         return schema;
     }

@@ -338,7 +338,9 @@ internal sealed class StatementFacts
         return notNull;
     }
 
-    /// <summary>Reads the kind of object a CREATE or DROP names (TABLE, VIEW, MATERIALIZED VIEW, TYPE, FUNCTION, SCHEMA, SEQUENCE).</summary>
+    /// <summary>
+    /// Reads the kind of object a CREATE or DROP names (TABLE, VIEW, MATERIALIZED VIEW, TYPE, FUNCTION, SCHEMA, SEQUENCE).
+    /// </summary>
     private static bool TryReadObjectKeyword(TokenCursor t, out SqlObjectKind kind, out string noun)
     {
         kind = default;

@@ -141,8 +141,10 @@ internal sealed class StatementModel
                 {
                     Lock(view, LockMode.AccessExclusive, rewrites: true);
                     Add(TableHazard(LintRules.TableRewrite, view, LockMode.AccessExclusive,
-                        $"{_section} refreshes materialized view {view} without CONCURRENTLY: every read of {view} waits until the query behind it has run again",
-                        $"REFRESH MATERIALIZED VIEW CONCURRENTLY {view} (it needs a unique index on the view) in a '-- Transaction: none' migration, or refresh it outside migrations"));
+                        $"{_section} refreshes materialized view {view} without CONCURRENTLY: every read of {view} waits until the query " +
+                            $"behind it has run again",
+                        $"REFRESH MATERIALIZED VIEW CONCURRENTLY {view} (it needs a unique index on the view) in a '-- Transaction: " +
+                            $"none' migration, or refresh it outside migrations"));
                 }
             }
         }
@@ -213,14 +215,17 @@ internal sealed class StatementModel
         if (!concurrently && !only)
         {
             Add(TableHazard(LintRules.NonConcurrentIndex, table, LockMode.Share,
-                $"{_section} builds {what} on existing table {table} without CONCURRENTLY; this blocks writes to {table} while it builds. Use CREATE INDEX CONCURRENTLY in a migration with '-- Transaction: none'",
+                $"{_section} builds {what} on existing table {table} without CONCURRENTLY; this blocks writes to {table} while it " +
+                    $"builds. Use CREATE INDEX CONCURRENTLY in a migration with '-- Transaction: none'",
                 $"CREATE INDEX CONCURRENTLY IF NOT EXISTS ... ON {table} ..., alone in a migration with '-- Transaction: none'"));
         }
         else if (concurrently && !ifNotExists && _settings.Transaction == TransactionMode.None)
         {
             Add(TableHazard(LintRules.NotIdempotent, table, LockMode.ShareUpdateExclusive,
-                $"{_section} builds {what} CONCURRENTLY without IF NOT EXISTS: a build that fails or is cancelled leaves an INVALID index of that name, and running the migration again then fails",
-                "CREATE INDEX CONCURRENTLY IF NOT EXISTS ..., and DROP INDEX CONCURRENTLY IF EXISTS the invalid index before the retry") with
+                $"{_section} builds {what} CONCURRENTLY without IF NOT EXISTS: a build that fails or is cancelled leaves an INVALID " +
+                    $"index of that name, and running the migration again then fails",
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS ..., and DROP INDEX CONCURRENTLY IF EXISTS the invalid index " +
+                    "before the retry") with
             { OnlyForExistingTable = false });
         }
     }
@@ -235,7 +240,8 @@ internal sealed class StatementModel
         if (FindTopLevelWord(tokens, "CHECK") is not null || FindTopLevelWord(tokens, "CONSTRAINT") is not null)
         {
             Add(new Hazard(LintRules.DomainWithConstraint, null, LockMode.None,
-                $"{_section} creates domain {domain} with a constraint: every later change of that constraint checks every column of every table that uses the domain, under lock, and the constraint is hidden from the tables' own definitions",
+                $"{_section} creates domain {domain} with a constraint: every later change of that constraint checks every column of " +
+                    $"every table that uses the domain, under lock, and the constraint is hidden from the tables' own definitions",
                 $"Use a plain domain (or the base type) and put the CHECK on each table column, added NOT VALID and validated later")
             {
                 OnlyForExistingTable = false,
@@ -254,8 +260,10 @@ internal sealed class StatementModel
         if (!HasNotValid(tokens))
         {
             Add(new Hazard(LintRules.DomainWithConstraint, null, LockMode.Share,
-                $"{_section} adds a constraint to domain {domain} without NOT VALID: PostgreSQL checks every row of every table with a column of that domain, blocking their writes meanwhile",
-                $"ALTER DOMAIN {domain} ADD CONSTRAINT ... NOT VALID, then ALTER DOMAIN {domain} VALIDATE CONSTRAINT ... in a later migration")
+                $"{_section} adds a constraint to domain {domain} without NOT VALID: PostgreSQL checks every row of every table with a " +
+                    $"column of that domain, blocking their writes meanwhile",
+                $"ALTER DOMAIN {domain} ADD CONSTRAINT ... NOT VALID, then ALTER DOMAIN {domain} VALIDATE CONSTRAINT ... in a later " +
+                    $"migration")
             {
                 OnlyForExistingTable = false,
             });
@@ -282,7 +290,8 @@ internal sealed class StatementModel
             t.Word("EXISTS");
             var name = t.ReadName()?.Display ?? "a database";
             Add(new Hazard(LintRules.DropDatabase, null, LockMode.AccessExclusive,
-                $"{_section} drops database {name}: every connection to it fails and all its data is gone; a migration runs inside a service's own database and must never drop one",
+                $"{_section} drops database {name}: every connection to it fails and all its data is gone; a migration runs inside a " +
+                    $"service's own database and must never drop one",
                 "Drop databases by hand, with a backup, outside migrations")
             {
                 OnlyForExistingTable = false,
@@ -306,7 +315,8 @@ internal sealed class StatementModel
                 if (!concurrently)
                 {
                     Add(new Hazard(LintRules.NonConcurrentDropIndex, null, LockMode.AccessExclusive,
-                        $"{_section} drops index {index} without CONCURRENTLY: it takes an ACCESS EXCLUSIVE lock on the index's table, so every read and write of that table waits behind it (and behind any long query already running)",
+                        $"{_section} drops index {index} without CONCURRENTLY: it takes an ACCESS EXCLUSIVE lock on the index's table, " +
+                            $"so every read and write of that table waits behind it (and behind any long query already running)",
                         $"DROP INDEX CONCURRENTLY IF EXISTS {index}, alone in a migration with '-- Transaction: none'")
                     {
                         OnlyForExistingTable = false,
@@ -316,7 +326,8 @@ internal sealed class StatementModel
                 else if (!ifExists && _settings.Transaction == TransactionMode.None)
                 {
                     Add(new Hazard(LintRules.NotIdempotent, null, LockMode.ShareUpdateExclusive,
-                        $"{_section} drops index {index} CONCURRENTLY without IF EXISTS: after a partial run the index is already gone and running the migration again fails",
+                        $"{_section} drops index {index} CONCURRENTLY without IF EXISTS: after a partial run the index is already gone " +
+                            $"and running the migration again fails",
                         $"DROP INDEX CONCURRENTLY IF EXISTS {index}")
                     {
                         OnlyForExistingTable = false,
@@ -350,8 +361,10 @@ internal sealed class StatementModel
             if (!materialized)
             {
                 Add(TableHazard(LintRules.DropTable, table, LockMode.AccessExclusive,
-                    $"{_section} drops table {table}: the code still running (the previous release during a rolling deploy) fails on every query that uses it, and its data is gone",
-                    $"First release code that no longer uses {table}; drop it in a later migration, after a backup (or rename it aside and drop it later)"));
+                    $"{_section} drops table {table}: the code still running (the previous release during a rolling deploy) fails on " +
+                        $"every query that uses it, and its data is gone",
+                    $"First release code that no longer uses {table}; drop it in a later migration, after a backup (or rename it aside " +
+                        $"and drop it later)"));
             }
 
             if (!t.Punctuation(','))
@@ -397,8 +410,10 @@ internal sealed class StatementModel
             if (cascade)
             {
                 Add(TableHazard(LintRules.TruncateCascade, table, LockMode.AccessExclusive,
-                    $"{_section} truncates {table} with CASCADE: every table with a foreign key to it is emptied too (and the tables referencing those), whatever their data, under ACCESS EXCLUSIVE locks",
-                    $"Name every table to empty in the TRUNCATE, without CASCADE, so a new reference fails the migration instead of losing its data"));
+                    $"{_section} truncates {table} with CASCADE: every table with a foreign key to it is emptied too (and the tables " +
+                        $"referencing those), whatever their data, under ACCESS EXCLUSIVE locks",
+                    $"Name every table to empty in the TRUNCATE, without CASCADE, so a new reference fails the migration instead of " +
+                        $"losing its data"));
             }
         }
     }
@@ -442,7 +457,8 @@ internal sealed class StatementModel
 
         var what = name is { } n ? $"{kind.ToLowerInvariant()} {n}" : kind.ToLowerInvariant();
         var hazard = new Hazard(LintRules.NonConcurrentReindex, kind == "TABLE" ? name : null, LockMode.Share,
-            $"{_section} reindexes {what} without CONCURRENTLY: writes to the table wait until every index is rebuilt, and reads that would use the index being rebuilt wait too",
+            $"{_section} reindexes {what} without CONCURRENTLY: writes to the table wait until every index is rebuilt, and reads that " +
+                $"would use the index being rebuilt wait too",
             $"REINDEX {kind} CONCURRENTLY {name?.Display ?? string.Empty}".TrimEnd() + ", alone in a migration with '-- Transaction: none'")
         {
             OnlyForExistingTable = kind == "TABLE",
@@ -492,7 +508,8 @@ internal sealed class StatementModel
         else
         {
             Add(new Hazard(LintRules.TableRewrite, null, LockMode.AccessExclusive,
-                $"{_section} runs VACUUM FULL on the whole database: it rewrites every table in turn under an ACCESS EXCLUSIVE lock, blocking its reads and writes",
+                $"{_section} runs VACUUM FULL on the whole database: it rewrites every table in turn under an ACCESS EXCLUSIVE lock, " +
+                    $"blocking its reads and writes",
                 "Use pg_repack (or pg_squeeze) outside migrations, or plain VACUUM")
             {
                 OnlyForExistingTable = false,
@@ -504,7 +521,8 @@ internal sealed class StatementModel
     {
         Lock(table, LockMode.AccessExclusive, rewrites: true);
         Add(TableHazard(LintRules.TableRewrite, table, LockMode.AccessExclusive,
-            $"{_section} {verb} {table} with {what}: it copies the whole table under an ACCESS EXCLUSIVE lock, so every read and write of {table} waits until it ends",
+            $"{_section} {verb} {table} with {what}: it copies the whole table under an ACCESS EXCLUSIVE lock, so every read and write " +
+                $"of {table} waits until it ends",
             "Use pg_repack (or pg_squeeze) outside migrations; they rebuild the table with only brief locks"));
     }
 
@@ -515,7 +533,9 @@ internal sealed class StatementModel
         var mode = LockMode.AccessExclusive;
         if (FindTopLevelWord(tokens, "IN") is { } @in)
         {
-            var words = string.Join(' ', tokens.Skip(@in + 1).TakeWhile(x => !x.IsWord("MODE") && !x.IsWord("NOWAIT")).Select(x => x.Text.ToUpperInvariant()));
+            var words = string.Join(
+                ' ',
+                tokens.Skip(@in + 1).TakeWhile(x => !x.IsWord("MODE") && !x.IsWord("NOWAIT")).Select(x => x.Text.ToUpperInvariant()));
             mode = words switch
             {
                 "ACCESS SHARE" => LockMode.AccessShare,
@@ -593,7 +613,8 @@ internal sealed class StatementModel
             if (a.ReadSimpleName() is { } column)
             {
                 Add(TableHazard(LintRules.DropColumn, table, LockMode.AccessExclusive,
-                    $"{_section} drops column {column} of {table}: the code still running (the previous release during a rolling deploy) fails on every query that names it, and its data is gone",
+                    $"{_section} drops column {column} of {table}: the code still running (the previous release during a rolling deploy) " +
+                        $"fails on every query that names it, and its data is gone",
                     $"First release code that no longer reads or writes {table}.{column}; drop the column in a later migration") with
                 { Column = column });
             }
@@ -621,11 +642,16 @@ internal sealed class StatementModel
                     a.Skip(3);
                 }
 
-                var type = string.Join(' ', action[a.Position..].TakeWhile(x => !x.IsWord("USING") && !x.IsWord("COLLATE")).Select(x => x.Text));
+                var type = string.Join(
+                    ' ',
+                    action[a.Position..].TakeWhile(x => !x.IsWord("USING") && !x.IsWord("COLLATE")).Select(x => x.Text));
                 LockOnly(table, rewrites: true);
                 Add(TableHazard(LintRules.ColumnTypeChange, table, LockMode.AccessExclusive,
-                    $"{_section} changes the type of {table}.{column} to {type}: unless the change is binary-coercible (varchar(n) to a longer varchar or to text), PostgreSQL rewrites {table} and rebuilds its indexes under an ACCESS EXCLUSIVE lock, blocking every read and write until it ends",
-                    $"Add a new column of the new type, fill it in batches (and keep it in step with a trigger), switch the code over, then drop the old column in a later migration"));
+                    $"{_section} changes the type of {table}.{column} to {type}: unless the change is binary-coercible (varchar(n) to a " +
+                        $"longer varchar or to text), PostgreSQL rewrites {table} and rebuilds its indexes under an ACCESS EXCLUSIVE " +
+                            $"lock, blocking every read and write until it ends",
+                    $"Add a new column of the new type, fill it in batches (and keep it in step with a trigger), switch the code over, " +
+                        $"then drop the old column in a later migration"));
                 return LockMode.AccessExclusive;
             }
 
@@ -633,10 +659,13 @@ internal sealed class StatementModel
             {
                 LockOnly(table, scans: true);
                 var fix = Version >= 18
-                    ? $"ALTER TABLE {table} ADD CONSTRAINT {column}_not_null NOT NULL {column} NOT VALID; validate it in a later migration (VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock)"
-                    : $"ALTER TABLE {table} ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT it in a later migration; then SET NOT NULL skips the scan (PostgreSQL 12+) and the CHECK can be dropped";
+                    ? $"ALTER TABLE {table} ADD CONSTRAINT {column}_not_null NOT NULL {column} NOT VALID; validate it in a later " +
+                        $"migration (VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock)"
+                    : $"ALTER TABLE {table} ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT " +
+                        $"it in a later migration; then SET NOT NULL skips the scan (PostgreSQL 12+) and the CHECK can be dropped";
                 Add(TableHazard(LintRules.SetNotNull, table, LockMode.AccessExclusive,
-                    $"{_section} sets column {column} of {table} NOT NULL: PostgreSQL scans the whole table to check it under an ACCESS EXCLUSIVE lock, blocking every read and write of {table} meanwhile",
+                    $"{_section} sets column {column} of {table} NOT NULL: PostgreSQL scans the whole table to check it under an ACCESS " +
+                        $"EXCLUSIVE lock, blocking every read and write of {table} meanwhile",
                     fix));
                 return LockMode.AccessExclusive;
             }
@@ -644,13 +673,17 @@ internal sealed class StatementModel
             if (a.Is("DROP") && a.IsAt(1, "NOT") && a.IsAt(2, "NULL"))
             {
                 Add(TableHazard(LintRules.DropNotNull, table, LockMode.AccessExclusive,
-                    $"{_section} drops NOT NULL from {table}.{column}: code still running may not expect NULLs there, and a rollback that sets NOT NULL again fails once a NULL is written",
-                    $"Keep NOT NULL until no code relies on it; make sure the DOWN first fills the NULLs (UPDATE {table} SET {column} = ... WHERE {column} IS NULL)") with
+                    $"{_section} drops NOT NULL from {table}.{column}: code still running may not expect NULLs there, and a rollback " +
+                        $"that sets NOT NULL again fails once a NULL is written",
+                    $"Keep NOT NULL until no code relies on it; make sure the DOWN first fills the NULLs (UPDATE {table} SET {column} = " +
+                        $"... WHERE {column} IS NULL)") with
                 { Column = column });
                 return LockMode.AccessExclusive;
             }
 
-            if (a.Is("SET") && (a.IsAt(1, "STATISTICS") || (a.Position + 1 < action.Length && action[a.Position + 1].Kind == SqlTokenKind.OpenParen)))
+            if (a.Is("SET") && (a.IsAt(
+                1,
+                "STATISTICS") || (a.Position + 1 < action.Length && action[a.Position + 1].Kind == SqlTokenKind.OpenParen)))
             {
                 return LockMode.ShareUpdateExclusive;
             }
@@ -665,8 +698,10 @@ internal sealed class StatementModel
                 if (a.ReadName() is { } newName)
                 {
                     Add(TableHazard(LintRules.RenameTable, table, LockMode.AccessExclusive,
-                        $"{_section} renames table {table} to {newName}: the code still running (the previous release during a rolling deploy) fails on every query that uses the old name",
-                        $"Create the new table (or a view named {table} over it) and move the code over in steps: keep both names working until no running code uses {table}"));
+                        $"{_section} renames table {table} to {newName}: the code still running (the previous release during a rolling " +
+                            $"deploy) fails on every query that uses the old name",
+                        $"Create the new table (or a view named {table} over it) and move the code over in steps: keep both names " +
+                            $"working until no running code uses {table}"));
                 }
 
                 return LockMode.AccessExclusive;
@@ -715,10 +750,13 @@ internal sealed class StatementModel
             }
 
             Add(TableHazard(LintRules.NonConcurrentDetachPartition, table, LockMode.AccessExclusive,
-                $"{_section} detaches partition {partition?.Display ?? "?"} from {table} without CONCURRENTLY: it takes an ACCESS EXCLUSIVE lock on {table}, so every read and write of every partition waits behind it",
+                $"{_section} detaches partition {partition?.Display ?? "?"} from {table} without CONCURRENTLY: it takes an ACCESS " +
+                    $"EXCLUSIVE lock on {table}, so every read and write of every partition waits behind it",
                 Version >= 14
-                    ? $"ALTER TABLE {table} DETACH PARTITION {partition?.Display ?? "..."} CONCURRENTLY, alone in a migration with '-- Transaction: none' (PostgreSQL 14+)"
-                    : "DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 (set migration.postgres_version when the server runs it); on 13 detach in a quiet window")
+                    ? $"ALTER TABLE {table} DETACH PARTITION {partition?.Display ?? "..."} CONCURRENTLY, alone in a migration with '-- " +
+                        $"Transaction: none' (PostgreSQL 14+)"
+                    : "DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 (set migration.postgres_version when the server runs it); on 13 " +
+                        "detach in a quiet window")
             with
             {
                 Severity = Version >= 14 ? null : DiagnosticSeverity.Information,
@@ -736,7 +774,9 @@ internal sealed class StatementModel
             return LockMode.ShareUpdateExclusive;
         }
 
-        if (a.Is("SET") && (a.IsAt(1, "TABLESPACE") || a.IsAt(1, "LOGGED") || a.IsAt(1, "UNLOGGED") || (a.IsAt(1, "ACCESS") && a.IsAt(2, "METHOD"))))
+        if (a.Is("SET") && (a.IsAt(
+            1,
+            "TABLESPACE") || a.IsAt(1, "LOGGED") || a.IsAt(1, "UNLOGGED") || (a.IsAt(1, "ACCESS") && a.IsAt(2, "METHOD"))))
         {
             var what = string.Join(' ', action.Take(a.IsAt(1, "ACCESS") ? 3 : 2).Select(x => x.Text.ToUpperInvariant()));
             Rewrite(table, what, "rewrites");
@@ -755,7 +795,8 @@ internal sealed class StatementModel
 
         if (a.Is("ENABLE") || a.Is("DISABLE"))
         {
-            return a.IsAt(1, "TRIGGER") || (a.IsAt(1, "ALWAYS") || a.IsAt(1, "REPLICA")) ? LockMode.ShareRowExclusive : LockMode.AccessExclusive;
+            return a.IsAt(1, "TRIGGER")
+                || (a.IsAt(1, "ALWAYS") || a.IsAt(1, "REPLICA")) ? LockMode.ShareRowExclusive : LockMode.AccessExclusive;
         }
 
         return LockMode.AccessExclusive;
@@ -804,26 +845,35 @@ internal sealed class StatementModel
         {
             LockOnly(table, rewrites: true);
             Add(TableHazard(LintRules.SerialPrimaryKey, table, LockMode.AccessExclusive,
-                $"{_section} adds {(serial ? "serial" : "identity")} primary key column {column} to existing table {table}: PostgreSQL fills every row, rewriting {table}, and builds the primary key index, all under an ACCESS EXCLUSIVE lock that blocks every read and write",
-                $"Add the column nullable with no default, fill it in batches, CREATE UNIQUE INDEX CONCURRENTLY on it, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX"));
+                $"{_section} adds {(serial ? "serial" : "identity")} primary key column {column} to existing table {table}: PostgreSQL " +
+                    $"fills every row, rewriting {table}, and builds the primary key index, all under an ACCESS EXCLUSIVE lock that " +
+                        $"blocks every read and write",
+                $"Add the column nullable with no default, fill it in batches, CREATE UNIQUE INDEX CONCURRENTLY on it, then ADD " +
+                    $"CONSTRAINT ... PRIMARY KEY USING INDEX"));
             return LockMode.AccessExclusive;
         }
 
         if (serial || identity || stored || volatileDefault)
         {
-            var why = serial ? "a serial type (a nextval() default)" : identity ? "an identity" : stored ? "a stored generated expression" : $"a volatile default ({DefaultCall(definition)}())";
+            var why = serial ? "a serial type (a nextval() default)" : identity ? "an identity" : stored
+                ? "a stored generated expression"
+                : $"a volatile default ({DefaultCall(definition)}())";
             LockOnly(table, rewrites: true);
             Add(TableHazard(LintRules.VolatileDefault, table, LockMode.AccessExclusive,
-                $"{_section} adds column {column} to {table} with {why}: PostgreSQL computes it for every existing row, rewriting {table} under an ACCESS EXCLUSIVE lock that blocks every read and write until it ends",
-                $"Add the column with no default (or a constant one), set the default afterwards for new rows, and fill the existing rows in batches"));
+                $"{_section} adds column {column} to {table} with {why}: PostgreSQL computes it for every existing row, " +
+                    $"rewriting {table} under an ACCESS EXCLUSIVE lock that blocks every read and write until it ends",
+                $"Add the column with no default (or a constant one), set the default afterwards for new rows, and fill the existing " +
+                    $"rows in batches"));
         }
 
         if (primaryKey || unique)
         {
             LockOnly(table, scans: true);
             Add(TableHazard(primaryKey ? LintRules.PrimaryKeyWithoutIndex : LintRules.UniqueWithoutIndex, table, LockMode.AccessExclusive,
-                $"{_section} adds column {column} to {table} as {(primaryKey ? "PRIMARY KEY" : "UNIQUE")}: its index is built under an ACCESS EXCLUSIVE lock, blocking every read and write of {table} while it builds",
-                $"Add the column, CREATE UNIQUE INDEX CONCURRENTLY on it in a '-- Transaction: none' migration, then ADD CONSTRAINT ... {(primaryKey ? "PRIMARY KEY" : "UNIQUE")} USING INDEX"));
+                $"{_section} adds column {column} to {table} as {(primaryKey ? "PRIMARY KEY" : "UNIQUE")}: its index is built under an " +
+                    $"ACCESS EXCLUSIVE lock, blocking every read and write of {table} while it builds",
+                $"Add the column, CREATE UNIQUE INDEX CONCURRENTLY on it in a '-- Transaction: none' migration, then ADD CONSTRAINT " +
+                    $"... {(primaryKey ? "PRIMARY KEY" : "UNIQUE")} USING INDEX"));
         }
 
         if (references >= 0 && ReadNameAt(definition, references + 1) is { } referenced)
@@ -831,8 +881,11 @@ internal sealed class StatementModel
             Lock(referenced, LockMode.ShareRowExclusive);
             var hasDefault = HasWords(definition, "DEFAULT");
             Add(TableHazard(LintRules.ForeignKeyWithoutNotValid, table, LockMode.ShareRowExclusive,
-                $"{_section} adds column {column} to {table} with a foreign key to {referenced}: PostgreSQL checks every row of {table} while it holds an ACCESS EXCLUSIVE lock on it and a SHARE ROW EXCLUSIVE lock on {referenced}, blocking writes to both",
-                $"Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ({column}) REFERENCES {referenced} NOT VALID, and VALIDATE CONSTRAINT in a later migration")
+                $"{_section} adds column {column} to {table} with a foreign key to {referenced}: PostgreSQL checks every row of {table} " +
+                    $"while it holds an ACCESS EXCLUSIVE lock on it and a SHARE ROW EXCLUSIVE lock on {referenced}, " +
+                    $"blocking writes to both",
+                $"Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ({column}) REFERENCES {referenced} NOT VALID, " +
+                    $"and VALIDATE CONSTRAINT in a later migration")
             with
             {
                 Severity = hasDefault ? null : DiagnosticSeverity.Information,
@@ -865,8 +918,11 @@ internal sealed class StatementModel
             {
                 LockOnly(table, scans: true, mode: LockMode.ShareRowExclusive);
                 Add(TableHazard(LintRules.ForeignKeyWithoutNotValid, table, LockMode.ShareRowExclusive,
-                    $"{_section} adds foreign key {named} on {table} without NOT VALID: PostgreSQL checks every row of {table} while it holds SHARE ROW EXCLUSIVE locks on {table} and {referenced?.Display ?? "the referenced table"}, blocking writes to both until the scan ends",
-                    $"ALTER TABLE {table} ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then ALTER TABLE {table} VALIDATE CONSTRAINT ... in a later migration (it takes only a SHARE UPDATE EXCLUSIVE lock)"));
+                    $"{_section} adds foreign key {named} on {table} without NOT VALID: PostgreSQL checks every row of {table} while it " +
+                        $"holds SHARE ROW EXCLUSIVE locks on {table} and {referenced?.Display ?? "the referenced table"}, blocking " +
+                            $"writes to both until the scan ends",
+                    $"ALTER TABLE {table} ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then ALTER TABLE {table} VALIDATE CONSTRAINT ... " +
+                        $"in a later migration (it takes only a SHARE UPDATE EXCLUSIVE lock)"));
             }
 
             return LockMode.ShareRowExclusive;
@@ -883,8 +939,10 @@ internal sealed class StatementModel
             {
                 LockOnly(table, scans: true);
                 Add(TableHazard(LintRules.ConstraintWithoutNotValid, table, LockMode.AccessExclusive,
-                    $"{_section} adds check {named} on {table} without NOT VALID: PostgreSQL checks every row under an ACCESS EXCLUSIVE lock, blocking every read and write of {table} until the scan ends",
-                    $"ALTER TABLE {table} ADD CONSTRAINT ... CHECK (...) NOT VALID; then ALTER TABLE {table} VALIDATE CONSTRAINT ... in a later migration"));
+                    $"{_section} adds check {named} on {table} without NOT VALID: PostgreSQL checks every row under an ACCESS EXCLUSIVE " +
+                        $"lock, blocking every read and write of {table} until the scan ends",
+                    $"ALTER TABLE {table} ADD CONSTRAINT ... CHECK (...) NOT VALID; then ALTER TABLE {table} VALIDATE CONSTRAINT ... in " +
+                        $"a later migration"));
             }
 
             return LockMode.AccessExclusive;
@@ -896,10 +954,12 @@ internal sealed class StatementModel
             var kind = primaryKey ? "PRIMARY KEY" : HasWords(action, "UNIQUE") ? "UNIQUE" : "EXCLUDE";
             LockOnly(table, scans: true);
             Add(TableHazard(primaryKey ? LintRules.PrimaryKeyWithoutIndex : LintRules.UniqueWithoutIndex, table, LockMode.AccessExclusive,
-                $"{_section} adds {kind} {named} on {table}: its index is built under an ACCESS EXCLUSIVE lock, blocking every read and write of {table} while it builds",
+                $"{_section} adds {kind} {named} on {table}: its index is built under an ACCESS EXCLUSIVE lock, blocking every read and " +
+                    $"write of {table} while it builds",
                 kind == "EXCLUDE"
                     ? "Exclusion constraints cannot use a prepared index; add it while the table is small or in a quiet window"
-                    : $"CREATE UNIQUE INDEX CONCURRENTLY ... ON {table} (...) in a '-- Transaction: none' migration, then ALTER TABLE {table} ADD CONSTRAINT ... {kind} USING INDEX ..."));
+                    : $"CREATE UNIQUE INDEX CONCURRENTLY ... ON {table} (...) in a '-- Transaction: none' migration, then ALTER " +
+                        $"TABLE {table} ADD CONSTRAINT ... {kind} USING INDEX ..."));
         }
 
         return LockMode.AccessExclusive;
@@ -911,8 +971,11 @@ internal sealed class StatementModel
         if (_settings.HistoryTables.Contains(table.Key))
         {
             Add(new Hazard(LintRules.HistoryTableChange, table, LockMode.AccessExclusive,
-                $"{_section} {verb} table {table}, which is this service's migration history (migration.table_name and its _log and _schema tables): the runner reads and writes it during every run, so the deploy breaks mid-way and the record of what was applied is lost",
-                "Never touch the history tables from a migration; if the table is an application table of the same name, rename it or set migration.table_name to another name")
+                $"{_section} {verb} table {table}, which is this service's migration history (migration.table_name and its _log and " +
+                    $"_schema tables): the runner reads and writes it during every run, so the deploy breaks mid-way and the record of " +
+                        $"what was applied is lost",
+                "Never touch the history tables from a migration; if the table is an application table of the same name, rename it or " +
+                    "set migration.table_name to another name")
             {
                 OnlyForExistingTable = false,
             });
@@ -983,8 +1046,10 @@ internal sealed class StatementModel
         for (var i = at + 1; i < definition.Length; i++)
         {
             var token = definition[i];
-            if (token.Depth == 0 && token.Kind == SqlTokenKind.Word && (token.IsWord("NOT") || token.IsWord("NULL") || token.IsWord("CONSTRAINT")
-                || token.IsWord("CHECK") || token.IsWord("REFERENCES") || token.IsWord("UNIQUE") || token.IsWord("PRIMARY") || token.IsWord("COLLATE")))
+            if (token.Depth == 0 && token.Kind == SqlTokenKind.Word && (token.IsWord(
+                "NOT") || token.IsWord("NULL") || token.IsWord("CONSTRAINT")
+                || token.IsWord(
+                    "CHECK") || token.IsWord("REFERENCES") || token.IsWord("UNIQUE") || token.IsWord("PRIMARY") || token.IsWord("COLLATE")))
             {
                 return null;
             }
@@ -994,7 +1059,8 @@ internal sealed class StatementModel
                 return token.IdentifierValue;
             }
 
-            if (i == at + 1 && token.Kind != SqlTokenKind.OpenParen && !(token.IsIdentifier && i + 2 < definition.Length && definition[i + 1].IsPunctuation('.')))
+            if (i == at + 1 && token.Kind != SqlTokenKind.OpenParen && !(
+                token.IsIdentifier && i + 2 < definition.Length && definition[i + 1].IsPunctuation('.')))
             {
                 // A constant, or a keyword such as CURRENT_TIMESTAMP: the default is not a call, unless a call follows.
                 continue;

@@ -30,7 +30,10 @@ internal sealed class FolderReadingCache
     public int Count => _readings.Count;
 
     /// <summary>The last reading of <paramref name="folder"/> when the folder still matches <paramref name="fingerprint"/>.</summary>
-    public bool TryGet(string folder, FolderFingerprint fingerprint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MigrationSet? set)
+    public bool TryGet(
+        string folder,
+        FolderFingerprint fingerprint,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MigrationSet? set)
     {
         if (_readings.TryGetValue(folder, out var last) && last.Fingerprint.Equals(fingerprint))
         {
@@ -42,7 +45,9 @@ internal sealed class FolderReadingCache
         return false;
     }
 
-    /// <summary>Keeps <paramref name="set"/> as the reading of <paramref name="folder"/> taken when it matched <paramref name="fingerprint"/>.</summary>
+    /// <summary>
+    /// Keeps <paramref name="set"/> as the reading of <paramref name="folder"/> taken when it matched <paramref name="fingerprint"/>.
+    /// </summary>
     public void Store(string folder, FolderFingerprint fingerprint, MigrationSet set)
     {
         if (!_readings.ContainsKey(folder))

@@ -50,7 +50,14 @@ internal sealed class MigrationLoader
         }
 
         var entries = new DirectoryInfo(MigrationsPath)
-            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
+            .EnumerateFiles(
+                "*",
+                new EnumerationOptions
+                {
+                    RecurseSubdirectories = false,
+                    IgnoreInaccessible = false,
+                    AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+                })
             .Where(f => MigrationFileName.IsCandidate(f.Name))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToArray();
@@ -104,7 +111,9 @@ internal sealed class MigrationLoader
         return set;
     }
 
-    /// <summary>Reads every migration; throws <see cref="MigrationFormatException"/> naming each bad file (and line) when any breaks the rules.</summary>
+    /// <summary>
+    /// Reads every migration; throws <see cref="MigrationFormatException"/> naming each bad file (and line) when any breaks the rules.
+    /// </summary>
     public MigrationSet Load()
     {
         var set = Analyze();

@@ -43,6 +43,7 @@ public sealed class AppliedMigration
     /// <summary>A sentence about a failed migration: where it stopped and why.</summary>
     public string? FailureSummary => !IsFailed
         ? null
-        : $"{(FailedDirection == MigrationDirection.Down ? "DOWN" : "UP")} stopped at statement {(StatementsDone ?? 0) + 1} of {StatementsTotal?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}" +
+        : $"{(FailedDirection == MigrationDirection.Down ? "DOWN" : "UP")} stopped at statement {(StatementsDone ?? 0) + 1} " +
+            $"of {StatementsTotal?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}" +
           (Error is null ? " (the run was interrupted)" : ": " + Error);
 }

@@ -22,7 +22,9 @@ public sealed class HistorySnapshot
 
     public AppliedMigration? Find(long version) => _byVersion.GetValueOrDefault(version);
 
-    /// <summary>The last recorded schema snapshot's fingerprint beside the live one (read in the same round trip); null when none is recorded.</summary>
+    /// <summary>
+    /// The last recorded schema snapshot's fingerprint beside the live one (read in the same round trip); null when none is recorded.
+    /// </summary>
     internal Schema.SchemaDriftReading? Drift { get; init; }
 
     /// <summary>The highest version applied (failed rows excluded), or 0.</summary>

@@ -49,7 +49,9 @@ internal sealed class Migration
     /// <summary>SHA-256 of the file with LF line endings and no BOM, written <c>sha256:&lt;hex&gt;</c>.</summary>
     public string Checksum { get; }
 
-    /// <summary>Whether the migration runs in a transaction (<see cref="TransactionMode.PerMigration"/>) or statement by statement.</summary>
+    /// <summary>
+    /// Whether the migration runs in a transaction (<see cref="TransactionMode.PerMigration"/>) or statement by statement.
+    /// </summary>
     public TransactionMode Transaction { get; }
 
     /// <summary>The <c>-- Requires:</c> headers.</summary>

@@ -29,5 +29,6 @@ public sealed class MigrationResult
     /// <summary>The error when it failed.</summary>
     public MigrationException? Error { get; init; }
 
-    public override string ToString() => $"{Service} {Version}_{Name} {Direction} {(Succeeded ? "ok" : "failed")} in {Duration.TotalMilliseconds:0} ms";
+    public override string ToString() =>
+        $"{Service} {Version}_{Name} {Direction} {(Succeeded ? "ok" : "failed")} in {Duration.TotalMilliseconds:0} ms";
 }

@@ -27,7 +27,9 @@ internal sealed class MigrationScript
     /// <summary>True when the section holds no statement (only blanks and comments, or no section at all).</summary>
     public bool IsEmpty => Statements.Count == 0;
 
-    /// <summary>The 1-based line in the file of a character of this section, or null when the section has no file (a DOWN read from history).</summary>
+    /// <summary>
+    /// The 1-based line in the file of a character of this section, or null when the section has no file (a DOWN read from history).
+    /// </summary>
     public int? LineOf(int offsetInText) => _source?.LineOf(_offsetInSource + offsetInText);
 
     /// <summary>Parses a script that has no file (for example the DOWN text recorded in the history table).</summary>

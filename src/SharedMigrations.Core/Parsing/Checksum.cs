@@ -3,7 +3,9 @@ using System.Text;
 
 namespace SharedMigrations.Core.Parsing;
 
-/// <summary>The checksum of a migration file: SHA-256 of its text with LF line endings and no BOM, written <c>sha256:&lt;hex&gt;</c>.</summary>
+/// <summary>
+/// The checksum of a migration file: SHA-256 of its text with LF line endings and no BOM, written <c>sha256:&lt;hex&gt;</c>.
+/// </summary>
 internal static class Checksum
 {
     public const string Prefix = "sha256:";
@@ -40,7 +42,9 @@ internal static class Checksum
         return text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
     }
 
-    /// <summary>Whether two stored checksums denote the same content. A checksum without an algorithm prefix is read as SHA-256 hex.</summary>
+    /// <summary>
+    /// Whether two stored checksums denote the same content. A checksum without an algorithm prefix is read as SHA-256 hex.
+    /// </summary>
     public static bool AreEqual(string? stored, string current)
     {
         if (stored is null)

@@ -19,7 +19,8 @@ internal static class MigrationFileName
         error = null;
         if (!fileName.EndsWith(Extension, StringComparison.Ordinal))
         {
-            error = $"the extension must be '{Extension}' in lower case; rename it to '{Path.GetFileNameWithoutExtension(fileName)}{Extension}'";
+            error = $"the extension must be '{Extension}' in lower case; rename it to " +
+                $"'{Path.GetFileNameWithoutExtension(fileName)}{Extension}'";
             return false;
         }
 

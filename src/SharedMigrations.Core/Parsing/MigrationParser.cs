@@ -48,7 +48,11 @@ internal static partial class MigrationParser
 
         if (length > MaxFileBytes)
         {
-            return Fail(filePath, null, RuleEncoding, $"is {length / (1024 * 1024)} MiB; migration files are limited to {MaxFileBytes / (1024 * 1024)} MiB");
+            return Fail(
+                filePath,
+                null,
+                RuleEncoding,
+                $"is {length / (1024 * 1024)} MiB; migration files are limited to {MaxFileBytes / (1024 * 1024)} MiB");
         }
 
         byte[] bytes;
@@ -151,13 +155,19 @@ internal static partial class MigrationParser
                     var match = MarkerRegex().Match(line.ToString());
                     if (!match.Success)
                     {
-                        Error(lineNumber, RuleMarkers, $"'{trimmed.ToString()}' looks like a section marker but is not '-- +++++ UP' or '-- +++++ DOWN'");
+                        Error(
+                            lineNumber,
+                            RuleMarkers,
+                            $"'{trimmed.ToString()}' looks like a section marker but is not '-- +++++ UP' or '-- +++++ DOWN'");
                     }
                     else if (match.Groups["kind"].Value.Equals("up", StringComparison.OrdinalIgnoreCase))
                     {
                         if (upLine is { } firstUp)
                         {
-                            Error(lineNumber, RuleMarkers, $"a second UP marker (the first is on line {firstUp}); a file has one UP section");
+                            Error(
+                                lineNumber,
+                                RuleMarkers,
+                                $"a second UP marker (the first is on line {firstUp}); a file has one UP section");
                         }
                         else if (downLine is not null)
                         {
@@ -173,7 +183,10 @@ internal static partial class MigrationParser
                     {
                         if (downLine is { } firstDown)
                         {
-                            Error(lineNumber, RuleMarkers, $"a second DOWN marker (the first is on line {firstDown}); a file has one DOWN section");
+                            Error(
+                                lineNumber,
+                                RuleMarkers,
+                                $"a second DOWN marker (the first is on line {firstDown}); a file has one DOWN section");
                         }
                         else
                         {
@@ -202,7 +215,10 @@ internal static partial class MigrationParser
             else if (upLine is null && downLine is null && !trimmed.IsEmpty && !sqlBeforeUpReported)
             {
                 sqlBeforeUpReported = true;
-                Error(lineNumber, RuleMarkers, "SQL before the '-- +++++ UP' marker; only '-- Key: value' header lines and comments may come first");
+                Error(
+                    lineNumber,
+                    RuleMarkers,
+                    "SQL before the '-- +++++ UP' marker; only '-- Key: value' header lines and comments may come first");
             }
 
             position = next;
@@ -212,7 +228,10 @@ internal static partial class MigrationParser
         {
             if (!diagnostics.Any(d => d.Rule == RuleMarkers))
             {
-                Error(null, RuleMarkers, "has no '-- +++++ UP' marker; put the migration's SQL under '-- +++++ UP' (and its undo under '-- +++++ DOWN')");
+                Error(
+                    null,
+                    RuleMarkers,
+                    "has no '-- +++++ UP' marker; put the migration's SQL under '-- +++++ UP' (and its undo under '-- +++++ DOWN')");
             }
 
             return new MigrationParseResult(null, diagnostics);
@@ -269,7 +288,11 @@ internal static partial class MigrationParser
                     }
                     else
                     {
-                        Error(line, RuleHeader, $"'-- Transaction: {value}' is not understood; the only value is 'none' (run outside a transaction); leave the header out for the default");
+                        Error(
+                            line,
+                            RuleHeader,
+                            $"'-- Transaction: {value}' is not understood; the only value is 'none' (run outside a transaction); leave " +
+                                $"the header out for the default");
                     }
 
                     break;
@@ -283,7 +306,11 @@ internal static partial class MigrationParser
                     foreach (var item in items)
                     {
                         var m = RequirementRegex().Match(item);
-                        if (!m.Success || !long.TryParse(m.Groups["version"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var requiredVersion))
+                        if (!m.Success || !long.TryParse(
+                            m.Groups["version"].Value,
+                            NumberStyles.None,
+                            CultureInfo.InvariantCulture,
+                            out var requiredVersion))
                         {
                             Error(line, RuleHeader, $"'-- Requires: {item}' is not '<service>@<version>', for example 'auth-service@3'");
                         }
@@ -306,11 +333,19 @@ internal static partial class MigrationParser
                 {
                     if (NonTransactionalStatements.Detect(statement.Text) is { } what)
                     {
-                        Error(line, RuleTransaction, $"{what} (in {section}) cannot run inside a transaction; add '-- Transaction: none' to the header of this file");
+                        Error(
+                            line,
+                            RuleTransaction,
+                            $"{what} (in {section}) cannot run inside a transaction; " +
+                            "add '-- Transaction: none' to the header of this file");
                     }
                     else if (NonTransactionalStatements.DetectTransactionControl(statement.Text) is { } control)
                     {
-                        Error(line, RuleTransactionControl, $"{control} (in {section}): the migration already runs in one transaction with its history row; remove it (or add '-- Transaction: none' to manage transactions yourself)");
+                        Error(
+                            line,
+                            RuleTransactionControl,
+                            $"{control} (in {section}): the migration already runs in one transaction with its history row; remove it " +
+                                $"(or add '-- Transaction: none' to manage transactions yourself)");
                     }
                 }
             }

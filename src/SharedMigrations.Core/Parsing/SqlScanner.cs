@@ -159,7 +159,9 @@ internal struct SqlScanner
         return Kind = SqlTokenKind.Error;
     }
 
-    /// <summary>A '...' string or "..." identifier whose body starts at <paramref name="bodyStart"/>; a doubled quote is an escaped quote.</summary>
+    /// <summary>
+    /// A '...' string or "..." identifier whose body starts at <paramref name="bodyStart"/>; a doubled quote is an escaped quote.
+    /// </summary>
     private SqlTokenKind Quoted(int start, int bodyStart, char quote, SqlTokenKind kind)
     {
         string s = _sql;
@@ -262,7 +264,9 @@ internal struct SqlScanner
         return SetToken(start, bodyStart + close + delimiterLength, SqlTokenKind.DollarString);
     }
 
-    /// <summary>Skips a block comment starting at <paramref name="start"/> ("/*"); comments nest. Returns the offset after it, or -1.</summary>
+    /// <summary>
+    /// Skips a block comment starting at <paramref name="start"/> ("/*"); comments nest. Returns the offset after it, or -1.
+    /// </summary>
     private static int SkipBlockComment(string s, int start)
     {
         int depth = 1;

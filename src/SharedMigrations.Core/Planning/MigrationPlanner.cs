@@ -4,7 +4,9 @@ using SharedMigrations.Core.Parsing;
 
 namespace SharedMigrations.Core.Planning;
 
-/// <summary>States (docs/migrations.md) and plans for up and down, from the files and one read of the history. Pure: touches no database.</summary>
+/// <summary>
+/// States (docs/migrations.md) and plans for up and down, from the files and one read of the history. Pure: touches no database.
+/// </summary>
 internal static class MigrationPlanner
 {
     /// <summary>The state of every migration: files and history rows merged, in version order.</summary>
@@ -46,7 +48,8 @@ internal static class MigrationPlanner
                 Detail = state switch
                 {
                     MigrationState.Failed => applied.FailureSummary,
-                    MigrationState.Modified => $"the file changed since it was applied (recorded {Short(applied.Checksum)}, file {Short(migration.Checksum)})",
+                    MigrationState.Modified =>
+                        $"the file changed since it was applied (recorded {Short(applied.Checksum)}, file {Short(migration.Checksum)})",
                     _ => null,
                 },
             });
@@ -73,8 +76,16 @@ internal static class MigrationPlanner
         return entries;
     }
 
-    /// <summary>The plan for <c>up</c>: pending migrations in version order, limited by target and count; refusals as docs/safety.md lists them.</summary>
-    public static UpPlan PlanUp(MigrationSet files, HistorySnapshot history, long? target, int? count, bool allowOutOfOrder, bool checksumValidation)
+    /// <summary>
+    /// The plan for <c>up</c>: pending migrations in version order, limited by target and count; refusals as docs/safety.md lists them.
+    /// </summary>
+    public static UpPlan PlanUp(
+        MigrationSet files,
+        HistorySnapshot history,
+        long? target,
+        int? count,
+        bool allowOutOfOrder,
+        bool checksumValidation)
     {
         var entries = Evaluate(files, history);
         var refusals = new List<MigrationRefusal>();
@@ -89,11 +100,13 @@ internal static class MigrationPlanner
                     break;
                 case MigrationState.Modified when checksumValidation:
                     refusals.Add(new MigrationRefusal(RefusalReason.Modified, entry.Version, entry.Name, entry.FilePath,
-                        $"{file} was changed after it was applied ({entry.Detail}); restore the file, or accept the edit with Repair-MigrationHistory."));
+                        $"{file} was changed after it was applied ({entry.Detail}); restore the file, or accept the edit with " +
+                            $"Repair-MigrationHistory."));
                     break;
                 case MigrationState.OutOfOrder when !allowOutOfOrder:
                     refusals.Add(new MigrationRefusal(RefusalReason.OutOfOrder, entry.Version, entry.Name, entry.FilePath,
-                        $"{file} is out of order ({entry.Detail}); renumber it above the applied versions, or allow it with -AllowOutOfOrder or migration.out_of_order: true."));
+                        $"{file} is out of order ({entry.Detail}); renumber it above the applied versions, or allow it with " +
+                            $"-AllowOutOfOrder or migration.out_of_order: true."));
                     break;
             }
         }
@@ -126,7 +139,11 @@ internal static class MigrationPlanner
     /// time for the versions <see cref="RecordedDownsNeeded"/> names.
     /// </summary>
     public static DownPlan PlanDown(
-        MigrationSet files, HistorySnapshot history, DownRequest request, IReadOnlyDictionary<long, string?> recordedDowns, PlanTarget target)
+        MigrationSet files,
+        HistorySnapshot history,
+        DownRequest request,
+        IReadOnlyDictionary<long, string?> recordedDowns,
+        PlanTarget target)
     {
         var entries = Evaluate(files, history);
         var failed = history.Records.Where(r => r.IsFailed).ToArray();
@@ -168,9 +185,11 @@ internal static class MigrationPlanner
             var repair = entry.State switch
             {
                 MigrationState.Modified => (Kind: PlannedStepKind.AcceptChecksum,
-                    What: $"accept the edited {label} on {target.Server}: record its new checksum {entry.Migration!.Checksum} and its DOWN"),
+                    What: $"accept the edited {label} on {target.Server}: " +
+                        $"record its new checksum {entry.Migration!.Checksum} and its DOWN"),
                 MigrationState.Failed => (Kind: PlannedStepKind.ClearFailed,
-                    What: $"clear the Failed record of {label} on {target.Server} ({entry.Detail}); it becomes Pending and runs again on the next up"),
+                    What: $"clear the Failed record of {label} on {target.Server} ({entry.Detail}); it becomes Pending and runs again on " +
+                        $"the next up"),
                 _ => ((PlannedStepKind Kind, string What)?)null,
             };
             if (repair is { } r)
@@ -206,7 +225,9 @@ internal static class MigrationPlanner
         Server = target.Server,
         Migration = migration,
         Description = $"apply {migration.FileName} on {target.Server}: {migration.Up.Statements.Count} statement(s) " +
-            (migration.Transaction == TransactionMode.None ? "one by one outside a transaction (Transaction: none)" : "in one transaction with its history row"),
+            (migration.Transaction == TransactionMode.None
+                ? "one by one outside a transaction (Transaction: none)"
+                : "in one transaction with its history row"),
     };
 
     /// <summary>The step that creates the history table and the audit log, before the first migration of a database.</summary>
@@ -227,7 +248,14 @@ internal static class MigrationPlanner
         return chosen.Select(r =>
         {
             var file = files.Find(r.Version);
-            return new RollbackItem { Applied = r, File = file, Modified = file is not null && !Checksum.AreEqual(r.Checksum, file.Checksum) };
+            return new RollbackItem
+            {
+                Applied = r,
+                File = file,
+                Modified = file is not null && !Checksum.AreEqual(
+                r.Checksum,
+                file.Checksum)
+            };
         }).ToArray();
     }
 
@@ -251,7 +279,8 @@ internal static class MigrationPlanner
 
         var what = down.IsEmpty
             ? "no DOWN statements; only its history row is removed"
-            : $"{down.Statements.Count} DOWN statement(s) {(mode == TransactionMode.None ? "one by one outside a transaction" : "in one transaction")}";
+            : $"{down.Statements.Count} DOWN " +
+                $"statement(s) {(mode == TransactionMode.None ? "one by one outside a transaction" : "in one transaction")}";
         var step = new PlannedStep
         {
             Service = target.Service,
@@ -263,7 +292,8 @@ internal static class MigrationPlanner
             Transaction = mode,
             Statements = down.Statements.Count,
             Server = target.Server,
-            Description = $"roll back {label} on {target.Server}: {what}" + (item.UsesRecordedDown ? " (the DOWN recorded at apply time)" : string.Empty),
+            Description = $"roll back {label} on {target.Server}: {what}"
+                + (item.UsesRecordedDown ? " (the DOWN recorded at apply time)" : string.Empty),
         };
         return new RollbackStep { Item = item, Down = down, Mode = mode, Step = step, Label = label };
     }
@@ -277,7 +307,8 @@ internal static class MigrationPlanner
                 index,
                 item.Applied.Version,
                 item.File?.FilePath,
-                $"{service}: {step.Label} changed since it was applied, so its DOWN may not undo what was applied. Nothing was rolled back. " +
+                $"{service}: {step.Label} changed since it was applied, so its DOWN may not undo what was applied. Nothing was rolled " +
+                    $"back. " +
                 "Restore the file, accept the edit with Repair-MigrationHistory, or pass -Force.");
         }
 
@@ -295,7 +326,9 @@ internal static class MigrationPlanner
     }
 
     private static IReadOnlyList<MigrationRefusal> OrderRefusals(List<MigrationRefusal> refusals) =>
-        refusals.OrderBy(r => r.Reason switch { RefusalReason.Failed => 0, RefusalReason.Modified => 1, _ => 2 }).ThenBy(r => r.Version).ToArray();
+        refusals.OrderBy(r => r.Reason switch { RefusalReason.Failed => 0, RefusalReason.Modified => 1, _ => 2 })
+            .ThenBy(r => r.Version)
+            .ToArray();
 
     private static string Short(string checksum)
     {

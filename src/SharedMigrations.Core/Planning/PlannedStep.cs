@@ -2,7 +2,9 @@ using SharedMigrations.Core.Model;
 
 namespace SharedMigrations.Core.Planning;
 
-/// <summary>One step a run is about to take; offered to <see cref="RunOptions.Approve"/> first, so a caller can confirm it or report it (WhatIf).</summary>
+/// <summary>
+/// One step a run is about to take; offered to <see cref="RunOptions.Approve"/> first, so a caller can confirm it or report it (WhatIf).
+/// </summary>
 public sealed class PlannedStep
 {
     public required string Service { get; init; }

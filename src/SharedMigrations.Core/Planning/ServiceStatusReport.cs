@@ -29,13 +29,18 @@ public sealed class ServiceStatusReport
     public IReadOnlyList<MigrationStatusEntry> Entries { get; init; } = Array.Empty<MigrationStatusEntry>();
 
     /// <summary>A row for a service whose database cannot be reached.</summary>
-    public static ServiceStatusReport Unreachable(string service, string? database, string? server, long latestVersion, string reason) => new()
-    {
-        Service = service,
-        Database = database,
-        Server = server,
-        LatestVersion = latestVersion,
-        State = ServiceState.Unreachable,
-        Reason = reason,
-    };
+    public static ServiceStatusReport Unreachable(
+        string service,
+        string? database,
+        string? server,
+        long latestVersion,
+        string reason) => new()
+        {
+            Service = service,
+            Database = database,
+            Server = server,
+            LatestVersion = latestVersion,
+            State = ServiceState.Unreachable,
+            Reason = reason,
+        };
 }

@@ -2,7 +2,9 @@ using SharedMigrations.Core.Errors;
 
 namespace SharedMigrations.Core.Schema;
 
-/// <summary>The round trip of one migration: its outcome, the failing stage, the schema differences, and the error at its file and line.</summary>
+/// <summary>
+/// The round trip of one migration: its outcome, the failing stage, the schema differences, and the error at its file and line.
+/// </summary>
 public sealed class RoundTripResult
 {
     public required string Service { get; init; }

@@ -35,11 +35,21 @@ internal sealed partial class RoundTripTester
     private string ServiceName => _service.ServiceName;
 
     /// <summary>Runs the test of a service; the files are loaded (and their errors raised) before any database is created.</summary>
-    public static async Task<RoundTripReport> RunAsync(MigrationService service, string serviceConnectionString, IReadOnlyList<string> secrets, RoundTripOptions options, CancellationToken cancellationToken)
+    public static async Task<RoundTripReport> RunAsync(
+        MigrationService service,
+        string serviceConnectionString,
+        IReadOnlyList<string> secrets,
+        RoundTripOptions options,
+        CancellationToken cancellationToken)
     {
         var files = service.Loader.Load();
         var migrations = files.Migrations.Where(m => options.Target is not { } target || m.Version <= target).ToArray();
-        await using var scratch = await ScratchDatabase.OpenAsync(service.ServiceName, serviceConnectionString, options.ScratchConnectionString, secrets, cancellationToken).ConfigureAwait(false);
+        await using var scratch = await ScratchDatabase.OpenAsync(
+            service.ServiceName,
+            serviceConnectionString,
+            options.ScratchConnectionString,
+            secrets,
+            cancellationToken).ConfigureAwait(false);
         scratch.Keep = options.KeepDatabase;
         options.Observer?.OnVerbose(service.ServiceName, scratch.Created
             ? $"created the scratch database {scratch.Display}."
@@ -53,7 +63,9 @@ internal sealed partial class RoundTripTester
         var results = await tester.TestAsync(migrations, cancellationToken).ConfigureAwait(false);
         if (scratch.Created && options.KeepDatabase)
         {
-            options.Observer?.OnWarning(service.ServiceName, $"kept the scratch database {scratch.Display} (-KeepDatabase); drop it when done: DROP DATABASE \"{scratch.Name}\".");
+            options.Observer?.OnWarning(
+                service.ServiceName,
+                $"kept the scratch database {scratch.Display} (-KeepDatabase); drop it when done: DROP DATABASE \"{scratch.Name}\".");
         }
 
         return new RoundTripReport
@@ -82,10 +94,15 @@ internal sealed partial class RoundTripTester
                 s0 ??= await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
                 var (result, s3) = await TestOneAsync(connection, migration, s0, watch, cancellationToken).ConfigureAwait(false);
                 results.Add(result);
-                _options.Observer?.OnVerbose(ServiceName, $"round trip of {migration.FileName}: {result.Result}{(result.Stage is { } st ? " at " + st : string.Empty)} ({watch.ElapsedMilliseconds} ms).");
+                _options.Observer?.OnVerbose(
+                    ServiceName,
+                    $"round trip of {migration.FileName}: {result.Result}{(result.Stage is { } st ? " at " + st : string.Empty)} " +
+                        $"({watch.ElapsedMilliseconds} ms).");
                 if (result.Result == RoundTripOutcome.Irreversible)
                 {
-                    _options.Observer?.OnWarning(ServiceName, $"{migration.FileName} is Irreversible: its DOWN is empty, so nothing undoes its UP.");
+                    _options.Observer?.OnWarning(
+                        ServiceName,
+                        $"{migration.FileName} is Irreversible: its DOWN is empty, so nothing undoes its UP.");
                 }
 
                 _options.OnResult?.Invoke(result);
@@ -94,7 +111,9 @@ internal sealed partial class RoundTripTester
                 {
                     // Rebuild: the UPs before this migration, and this one too unless its UP is what failed.
                     await connection.DisposeAsync().ConfigureAwait(false);
-                    connection = await RebuildAsync(migrations.Take(result.Stage == RoundTripStage.Up ? i : i + 1), cancellationToken).ConfigureAwait(false);
+                    connection = await RebuildAsync(
+                        migrations.Take(result.Stage == RoundTripStage.Up ? i : i + 1),
+                        cancellationToken).ConfigureAwait(false);
                     s0 = null;
                 }
             }
@@ -107,28 +126,40 @@ internal sealed partial class RoundTripTester
         return results;
     }
 
-    /// <summary>One migration's round trip from S0; returns the result and the schema it leaves (S3, or S1 when irreversible; null when unknown).</summary>
+    /// <summary>
+    /// One migration's round trip from S0; returns the result and the schema it leaves (S3, or S1 when irreversible; null when unknown).
+    /// </summary>
     private async Task<(RoundTripResult Result, SchemaSnapshot? After)> TestOneAsync(
         NpgsqlConnection connection, Migration migration, SchemaSnapshot s0, Stopwatch watch, CancellationToken cancellationToken)
     {
-        RoundTripResult Fail(RoundTripStage stage, string error, MigrationException? ex = null, IReadOnlyList<SchemaDifference>? differences = null, int? line = null) => new()
-        {
-            Service = ServiceName,
-            Version = migration.Version,
-            Name = migration.Name,
-            Result = RoundTripOutcome.Failed,
-            Stage = stage,
-            Error = error,
-            Exception = ex,
-            Differences = differences ?? Array.Empty<SchemaDifference>(),
-            FilePath = migration.FilePath,
-            Line = line ?? ex?.Line,
-            Duration = watch.Elapsed,
-        };
+        RoundTripResult Fail(
+            RoundTripStage stage,
+            string error,
+            MigrationException? ex = null,
+            IReadOnlyList<SchemaDifference>? differences = null,
+            int? line = null) => new()
+            {
+                Service = ServiceName,
+                Version = migration.Version,
+                Name = migration.Name,
+                Result = RoundTripOutcome.Failed,
+                Stage = stage,
+                Error = error,
+                Exception = ex,
+                Differences = differences ?? Array.Empty<SchemaDifference>(),
+                FilePath = migration.FilePath,
+                Line = line ?? ex?.Line,
+                Duration = watch.Elapsed,
+            };
 
         if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } upError)
         {
-            return (Fail(RoundTripStage.Up, $"{ServiceName}: the UP of {migration.FileName} failed on the scratch database: {upError.Message}", upError), null);
+            return (
+                Fail(
+                    RoundTripStage.Up,
+                    $"{ServiceName}: the UP of {migration.FileName} failed on the scratch database: {upError.Message}",
+                    upError),
+                null);
         }
 
         var s1 = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -149,7 +180,12 @@ internal sealed partial class RoundTripTester
 
         if (await RevertAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } downError)
         {
-            return (Fail(RoundTripStage.Down, $"{ServiceName}: the DOWN of {migration.FileName} failed after its UP: {downError.Message}", downError), null);
+            return (
+                Fail(
+                    RoundTripStage.Down,
+                    $"{ServiceName}: the DOWN of {migration.FileName} failed after its UP: {downError.Message}",
+                    downError),
+                null);
         }
 
         var restore = SchemaComparer.Compare(s0, await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false));
@@ -158,14 +194,20 @@ internal sealed partial class RoundTripTester
             return (Fail(
                 RoundTripStage.Restore,
                 $"{ServiceName}: the DOWN of {migration.FileName} does not restore the schema as it was before the UP: " +
-                string.Join("; ", restore.Take(5).Select(d => d.ToString())) + (restore.Count > 5 ? $"; and {restore.Count - 5} more" : string.Empty) + ".",
+                string.Join("; ", restore.Take(5).Select(d => d.ToString()))
+                    + (restore.Count > 5 ? $"; and {restore.Count - 5} more" : string.Empty) + ".",
                 differences: restore,
                 line: DownMarkerLine(migration)), null);
         }
 
         if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } againError)
         {
-            return (Fail(RoundTripStage.Reapply, $"{ServiceName}: the UP of {migration.FileName} cannot run again after its DOWN: {againError.Message}", againError), null);
+            return (
+                Fail(
+                    RoundTripStage.Reapply,
+                    $"{ServiceName}: the UP of {migration.FileName} cannot run again after its DOWN: {againError.Message}",
+                    againError),
+                null);
         }
 
         var reapply = SchemaComparer.Compare(s1, await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false));
@@ -190,7 +232,10 @@ internal sealed partial class RoundTripTester
         }, s1); // S3 has S1's fingerprint: the same schema
     }
 
-    private async Task<MigrationException?> ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    private async Task<MigrationException?> ApplyAsync(
+        NpgsqlConnection connection,
+        Migration migration,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -203,7 +248,10 @@ internal sealed partial class RoundTripTester
         }
     }
 
-    private async Task<MigrationException?> RevertAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    private async Task<MigrationException?> RevertAsync(
+        NpgsqlConnection connection,
+        Migration migration,
+        CancellationToken cancellationToken)
     {
         var applied = new AppliedMigration
         {
@@ -216,7 +264,13 @@ internal sealed partial class RoundTripTester
         };
         try
         {
-            await _manager.RevertAsync(connection, applied, migration.Down, migration.Transaction, migration, cancellationToken).ConfigureAwait(false);
+            await _manager.RevertAsync(
+                connection,
+                applied,
+                migration.Down,
+                migration.Transaction,
+                migration,
+                cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (MigrationExecutionException ex)
@@ -253,7 +307,9 @@ internal sealed partial class RoundTripTester
         {
             if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false) is { } error)
             {
-                _options.Observer?.OnWarning(ServiceName, $"rebuilding the scratch database stopped at {migration.FileName}: {error.Message}");
+                _options.Observer?.OnWarning(
+                    ServiceName,
+                    $"rebuilding the scratch database stopped at {migration.FileName}: {error.Message}");
                 break;
             }
 
@@ -264,7 +320,9 @@ internal sealed partial class RoundTripTester
         return connection;
     }
 
-    /// <summary>Drops from a given scratch database what the test made: every object not in its first snapshot, and the history tables.</summary>
+    /// <summary>
+    /// Drops from a given scratch database what the test made: every object not in its first snapshot, and the history tables.
+    /// </summary>
     private async Task EmptyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = await SnapshotAsync(connection, cancellationToken).ConfigureAwait(false);

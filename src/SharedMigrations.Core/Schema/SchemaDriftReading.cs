@@ -1,6 +1,8 @@
 namespace SharedMigrations.Core.Schema;
 
-/// <summary>The last recorded snapshot's version, time and fingerprint, beside the live fingerprint the server computed in the same query.</summary>
+/// <summary>
+/// The last recorded snapshot's version, time and fingerprint, beside the live fingerprint the server computed in the same query.
+/// </summary>
 internal sealed record SchemaDriftReading(long Version, DateTimeOffset RecordedAt, string RecordedFingerprint, string LiveFingerprint)
 {
     /// <summary>Whether the live schema differs from the one the last run recorded.</summary>

@@ -6,5 +6,10 @@ namespace SharedMigrations.Core.Schema;
 internal static class SchemaLog
 {
     public static void LogSnapshot(this ILogger logger, string service, int objects, string server, long milliseconds) =>
-        logger.LogDebug("{Service}: read a schema snapshot of {Objects} object(s) from {Server} in one query ({Milliseconds} ms).", service, objects, server, milliseconds);
+        logger.LogDebug(
+            "{Service}: read a schema snapshot of {Objects} object(s) from {Server} in one query ({Milliseconds} ms).",
+            service,
+            objects,
+            server,
+            milliseconds);
 }

@@ -13,7 +13,8 @@ internal sealed class SchemaQuery
 {
     /// <summary>The order of the rows, for the select, the fingerprint and the JSON alike.</summary>
     private const string Order =
-        "o.schema_name COLLATE \"C\", o.kind_order, o.grp COLLATE \"C\", o.sub_order, o.position, o.name COLLATE \"C\", o.table_name COLLATE \"C\"";
+        "o.schema_name COLLATE \"C\", o.kind_order, o.grp COLLATE \"C\", o.sub_order, o.position, o.name COLLATE \"C\", o.table_name " +
+            "COLLATE \"C\"";
 
     public SchemaQuery(HistoryTableName? ownTable, IReadOnlyList<string>? schemas)
     {
@@ -27,12 +28,15 @@ internal sealed class SchemaQuery
     public string SelectSql =>
         $"WITH {Objects} SELECT o.schema_name, o.kind, o.name, o.table_name, o.position, o.definition FROM o ORDER BY {Order}";
 
-    /// <summary>The fingerprint as one text column (SHA-256 hex of the fingerprint lines, as <see cref="SchemaSnapshot.ComputeFingerprint"/>).</summary>
+    /// <summary>
+    /// The fingerprint as one text column (SHA-256 hex of the fingerprint lines, as <see cref="SchemaSnapshot.ComputeFingerprint"/>).
+    /// </summary>
     public string FingerprintSql => $"WITH {Objects} SELECT {FingerprintExpression} FROM o";
 
     /// <summary>An aggregate over <c>o</c>: the fingerprint.</summary>
     public static string FingerprintExpression =>
-        "encode(sha256(convert_to(COALESCE(string_agg(o.kind || E'\\t' || o.schema_name || E'\\t' || COALESCE(o.table_name, '') || E'\\t' || " +
+        "encode(sha256(convert_to(COALESCE(string_agg(o.kind || E'\\t' || o.schema_name || E'\\t' || COALESCE(o.table_name, '') || " +
+            "E'\\t' || " +
         $"o.name || E'\\t' || o.position::text || E'\\t' || o.definition, E'\\n' ORDER BY {Order}), ''), 'UTF8')), 'hex')";
 
     /// <summary>An aggregate over <c>o</c>: the objects as a JSON array (what the snapshot table stores).</summary>
@@ -55,13 +59,15 @@ internal sealed class SchemaQuery
               $"({Literal(ownTable.Table)}, {Literal(ownTable.LogTable)}, {Literal(SchemaStore.TableNameOf(ownTable))})";
         var ownFunction = ownTable is null
             ? "false"
-            : $"(n.nspname = COALESCE({Literal(ownTable.Schema)}, current_schema()) AND p.proname = {Literal(ownTable.LogTable + "_append_only")})";
+            : $"(n.nspname = COALESCE({Literal(ownTable.Schema)}, current_schema()) AND p.proname " +
+                $"= {Literal(ownTable.LogTable + "_append_only")})";
         const string q = "quote_ident";
         return $"""
             nsp AS (
               SELECT n.oid, n.nspname FROM pg_namespace n
               WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'{schemaFilter}
-                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')),
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid
+                  AND d.deptype = 'e')),
             ext AS (
               SELECT d.classid, d.objid FROM pg_extension x
               JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = x.oid AND d.deptype = 'e'),
@@ -77,23 +83,28 @@ internal sealed class SchemaQuery
               SELECT n.nspname, 1, 'Schema', n.nspname, NULL::name, n.nspname, 0, 0::bigint, 'CREATE SCHEMA ' || {q}(n.nspname) FROM nsp n
               UNION ALL
               SELECT n.nspname, 2, 'Extension', x.extname, NULL, x.extname, 0, 0,
-                     'CREATE EXTENSION ' || {q}(x.extname) || ' WITH SCHEMA ' || {q}(n.nspname) || ' VERSION ' || quote_literal(x.extversion)
+                     'CREATE EXTENSION ' || {q}(x.extname) || ' WITH SCHEMA ' || {q}(n.nspname) || ' VERSION ' ||
+                       quote_literal(x.extversion)
               FROM pg_extension x JOIN nsp n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'
               UNION ALL
               SELECT n.nspname, 3, 'Type', t.typname, NULL, t.typname, 0, 0,
                      CASE t.typtype
                        WHEN 'e' THEN 'CREATE TYPE ' || {q}(n.nspname) || '.' || {q}(t.typname) || ' AS ENUM (' ||
-                         COALESCE((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'
-                       WHEN 'r' THEN (SELECT 'CREATE TYPE ' || {q}(n.nspname) || '.' || {q}(t.typname) || ' AS RANGE (SUBTYPE = ' || format_type(r.rngsubtype, NULL) ||
+                         COALESCE((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e
+                           WHERE e.enumtypid = t.oid), '') || ')'
+                       WHEN 'r' THEN (SELECT 'CREATE TYPE ' || {q}(n.nspname) || '.' || {q}(t.typname) || ' AS RANGE (SUBTYPE = ' ||
+                         format_type(r.rngsubtype, NULL) ||
                          COALESCE(', COLLATION = ' || {q}(co.collname), '') ||
-                         CASE WHEN r.rngsubopc <> 0 THEN ', SUBTYPE_OPCLASS = ' || (SELECT {q}(oc.opcname) FROM pg_opclass oc WHERE oc.oid = r.rngsubopc) ELSE '' END || ')'
+                         CASE WHEN r.rngsubopc <> 0 THEN ', SUBTYPE_OPCLASS = ' || (SELECT {q}(oc.opcname) FROM pg_opclass oc
+                           WHERE oc.oid = r.rngsubopc) ELSE '' END || ')'
                          FROM pg_range r LEFT JOIN pg_collation co ON co.oid = r.rngcollation WHERE r.rngtypid = t.oid)
                        ELSE 'CREATE TYPE ' || {q}(n.nspname) || '.' || {q}(t.typname) || ' AS (' ||
                          COALESCE((SELECT string_agg({q}(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
                                    FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'
                      END
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
-              WHERE (t.typtype IN ('e', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+              WHERE (t.typtype IN ('e', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid
+                AND c.relkind = 'c')))
                 AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)
               UNION ALL
               SELECT n.nspname, 4, 'Domain', t.typname, NULL, t.typname, 0, 0,
@@ -101,14 +112,16 @@ internal sealed class SchemaQuery
                      CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT b.typcollation FROM pg_type b WHERE b.oid = t.typbasetype)
                        THEN ' COLLATE ' || (SELECT {q}(co.collname) FROM pg_collation co WHERE co.oid = t.typcollation) ELSE '' END ||
                      CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END || COALESCE(' DEFAULT ' || t.typdefault, '') ||
-                     COALESCE((SELECT string_agg(' CONSTRAINT ' || {q}(k.conname) || ' ' || pg_get_constraintdef(k.oid), '' ORDER BY k.conname COLLATE "C")
+                     COALESCE((SELECT string_agg(' CONSTRAINT ' || {q}(k.conname) || ' ' || pg_get_constraintdef(k.oid), ''
+                       ORDER BY k.conname COLLATE "C")
                                FROM pg_constraint k WHERE k.contypid = t.oid), '')
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
               WHERE t.typtype = 'd' AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)
               UNION ALL
               SELECT c.nspname, 5, 'Sequence', c.relname, NULL, c.relname, 0, 0,
                      'CREATE SEQUENCE ' || {q}(c.nspname) || '.' || {q}(c.relname) || ' AS ' || format_type(s.seqtypid, NULL) ||
-                     ' INCREMENT BY ' || s.seqincrement || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' START WITH ' || s.seqstart ||
+                     ' INCREMENT BY ' || s.seqincrement || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' START WITH ' ||
+                       s.seqstart ||
                      ' CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END
               FROM rel c JOIN pg_sequence s ON s.seqrelid = c.oid
               WHERE c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -118,9 +131,12 @@ internal sealed class SchemaQuery
                      'CREATE ' || CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END ||
                      CASE c.relkind WHEN 'f' THEN 'FOREIGN ' ELSE '' END || 'TABLE ' || {q}(c.nspname) || '.' || {q}(c.relname) ||
                      CASE WHEN c.relispartition
-                       THEN COALESCE((SELECT ' PARTITION OF ' || {q}(pn.nspname) || '.' || {q}(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
-                              JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid), '') || ' ' || COALESCE(pg_get_expr(c.relpartbound, c.oid), '')
-                       ELSE COALESCE((SELECT ' INHERITS (' || string_agg({q}(pn.nspname) || '.' || {q}(p.relname), ', ' ORDER BY i.inhseqno) || ')'
+                       THEN COALESCE((SELECT ' PARTITION OF ' || {q}(pn.nspname) || '.' || {q}(p.relname) FROM pg_inherits i
+                         JOIN pg_class p ON p.oid = i.inhparent
+                              JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid), '') || ' ' ||
+                                COALESCE(pg_get_expr(c.relpartbound, c.oid), '')
+                       ELSE COALESCE((SELECT ' INHERITS (' || string_agg({q}(pn.nspname) || '.' || {q}(p.relname), ', '
+                         ORDER BY i.inhseqno) || ')'
                               FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
                               WHERE i.inhrelid = c.oid HAVING count(*) > 0), '') END ||
                      CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' || pg_get_partkeydef(c.oid) ELSE '' END ||
@@ -128,14 +144,16 @@ internal sealed class SchemaQuery
                      CASE WHEN c.relforcerowsecurity THEN E'\nROW LEVEL SECURITY FORCED' ELSE '' END
               FROM rel c WHERE c.relkind IN ('r', 'p', 'f')
               UNION ALL
-              SELECT c.nspname, 6, 'Column', a.attname, c.relname, c.relname, 1, row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
+              SELECT c.nspname, 6, 'Column', a.attname, c.relname, c.relname, 1, row_number() OVER (PARTITION BY a.attrelid
+                ORDER BY a.attnum),
                      format_type(a.atttypid, a.atttypmod) ||
                      CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
                        THEN ' COLLATE ' || (SELECT {q}(co.collname) FROM pg_collation co WHERE co.oid = a.attcollation) ELSE '' END ||
                      CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ||
                      CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
                           WHEN ad.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(ad.adbin, ad.adrelid) ELSE '' END ||
-                     CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END
+                     CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY'
+                       ELSE '' END
               FROM rel c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                 JOIN pg_type ty ON ty.oid = a.atttypid
                 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -146,18 +164,22 @@ internal sealed class SchemaQuery
               UNION ALL
               SELECT c.nspname, 9, 'Index', i.relname, c.relname, i.relname, 0, 0, pg_get_indexdef(i.oid)
               FROM pg_index x JOIN rel i ON i.oid = x.indexrelid JOIN rel c ON c.oid = x.indrelid
-              WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
+              WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid
+                AND k.contype IN ('p', 'u', 'x'))
               UNION ALL
-              SELECT c.nspname, CASE c.relkind WHEN 'v' THEN 10 ELSE 11 END, CASE c.relkind WHEN 'v' THEN 'View' ELSE 'MaterializedView' END,
+              SELECT c.nspname, CASE c.relkind WHEN 'v' THEN 10 ELSE 11 END, CASE c.relkind WHEN 'v' THEN 'View'
+                ELSE 'MaterializedView' END,
                      c.relname, NULL, c.relname, 0, 0,
-                     'CREATE ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || {q}(c.nspname) || '.' || {q}(c.relname) ||
+                     'CREATE ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || {q}(c.nspname) || '.' ||
+                       {q}(c.relname) ||
                      ' AS' || E'\n' || pg_get_viewdef(c.oid)
               FROM rel c WHERE c.relkind IN ('v', 'm')
               UNION ALL
               SELECT n.nspname, 12, 'Function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
                      p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', 0, 0,
                      CASE WHEN p.prokind = 'a' THEN
-                       (SELECT 'CREATE AGGREGATE ' || {q}(n.nspname) || '.' || {q}(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) ||
+                       (SELECT 'CREATE AGGREGATE ' || {q}(n.nspname) || '.' || {q}(p.proname) || '(' ||
+                         pg_get_function_identity_arguments(p.oid) ||
                           ') (SFUNC = ' || ag.aggtransfn::text || ', STYPE = ' || format_type(ag.aggtranstype, NULL) ||
                           CASE WHEN ag.aggfinalfn::oid <> 0 THEN ', FINALFUNC = ' || ag.aggfinalfn::text ELSE '' END ||
                           CASE WHEN ag.aggcombinefn::oid <> 0 THEN ', COMBINEFUNC = ' || ag.aggcombinefn::text ELSE '' END ||
@@ -173,7 +195,8 @@ internal sealed class SchemaQuery
               SELECT c.nspname, 14, 'Policy', pol.polname, c.relname, pol.polname, 0, 0,
                      'CREATE POLICY ' || {q}(pol.polname) || ' ON ' || {q}(c.nspname) || '.' || {q}(c.relname) ||
                      CASE WHEN pol.polpermissive THEN ' AS PERMISSIVE' ELSE ' AS RESTRICTIVE' END || ' FOR ' ||
-                     CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END ||
+                     CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE'
+                       ELSE 'ALL' END ||
                      ' TO ' || COALESCE((SELECT string_agg(CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE {q}(pg_get_userbyid(r.role)) END, ', '
                                           ORDER BY CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r.role)::text END COLLATE "C")
                                          FROM unnest(pol.polroles) AS r(role)), 'PUBLIC') ||

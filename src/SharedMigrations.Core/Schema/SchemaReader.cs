@@ -29,8 +29,14 @@ public static class SchemaReader
         return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Reads a snapshot; <paramref name="prepare"/> keeps the query prepared on the connection (planned once for many reads).</summary>
-    internal static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, SchemaQuery query, CancellationToken cancellationToken, bool prepare = false)
+    /// <summary>
+    /// Reads a snapshot; <paramref name="prepare"/> keeps the query prepared on the connection (planned once for many reads).
+    /// </summary>
+    internal static async Task<SchemaSnapshot> ReadAsync(
+        NpgsqlConnection connection,
+        SchemaQuery query,
+        CancellationToken cancellationToken,
+        bool prepare = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(query.SelectSql, connection);

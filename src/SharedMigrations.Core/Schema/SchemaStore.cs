@@ -57,7 +57,8 @@ internal sealed class SchemaStore
     {
         try
         {
-            if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) || !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (!await reader.NextResultAsync(
+                cancellationToken).ConfigureAwait(false) || !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -74,7 +75,10 @@ internal sealed class SchemaStore
         }
     }
 
-    /// <summary>Records the live snapshot as the one of <paramref name="version"/> (one round trip); returns it when <paramref name="returnSnapshot"/>.</summary>
+    /// <summary>
+    /// Records the live snapshot as the one of <paramref name="version"/> (one round trip); returns it when
+    /// <paramref name="returnSnapshot"/>.
+    /// </summary>
     public async Task<(string Fingerprint, SchemaSnapshot? Snapshot)> RecordAsync(
         NpgsqlConnection connection, long version, bool returnSnapshot, CancellationToken cancellationToken)
     {

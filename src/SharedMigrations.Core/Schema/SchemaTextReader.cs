@@ -2,7 +2,9 @@ using System.Text;
 
 namespace SharedMigrations.Core.Schema;
 
-/// <summary>Reads a schema file written by <see cref="SchemaTextWriter"/> back into a snapshot (for Compare-MigrationSchema -Reference File).</summary>
+/// <summary>
+/// Reads a schema file written by <see cref="SchemaTextWriter"/> back into a snapshot (for Compare-MigrationSchema -Reference File).
+/// </summary>
 public static class SchemaTextReader
 {
     /// <summary>Reads the file's text; <paramref name="source"/> names it in errors.</summary>
@@ -37,7 +39,8 @@ public static class SchemaTextReader
 
             if (parts.Count != 2 && parts.Count != 3)
             {
-                throw new FormatException($"{source} line {headerLine}: '{lines[headerLine - 1]}' is not '-- Kind: schema.name' or '-- Kind: schema.table.name'.");
+                throw new FormatException($"{source} line {headerLine}: '{lines[headerLine - 1]}' is not '-- Kind: schema.name' or '-- " +
+                    $"Kind: schema.table.name'.");
             }
 
             var definition = string.Join("\n", body);

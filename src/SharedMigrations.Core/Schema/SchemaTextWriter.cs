@@ -17,7 +17,9 @@ public static class SchemaTextWriter
         ArgumentNullException.ThrowIfNull(snapshot);
         var text = new StringBuilder();
         text.Append("-- Schema of ").Append(service).Append(", written by SharedMigrations (Export-MigrationSchema).\n");
-        text.Append("-- Generated from the database's catalog; do not edit. Fingerprint: sha256:").Append(snapshot.Fingerprint).Append('\n');
+        text.Append("-- Generated from the database's catalog; do not edit. Fingerprint: sha256:")
+            .Append(snapshot.Fingerprint)
+            .Append('\n');
         foreach (var o in snapshot.Objects)
         {
             text.Append('\n');

@@ -16,7 +16,12 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     private readonly NpgsqlConnectionStringBuilder _serviceBuilder;
     private readonly IReadOnlyList<string> _secrets;
 
-    private ScratchDatabase(string service, NpgsqlConnectionStringBuilder serviceBuilder, NpgsqlConnectionStringBuilder scratch, bool created, IReadOnlyList<string> secrets)
+    private ScratchDatabase(
+        string service,
+        NpgsqlConnectionStringBuilder serviceBuilder,
+        NpgsqlConnectionStringBuilder scratch,
+        bool created,
+        IReadOnlyList<string> secrets)
     {
         _service = service;
         _serviceBuilder = serviceBuilder;
@@ -48,7 +53,8 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         var serviceBuilder = new NpgsqlConnectionStringBuilder(serviceConnectionString);
         if (given is null)
         {
-            var name = $"{Truncate(serviceBuilder.Database ?? serviceBuilder.Username ?? "postgres", 40)}_rt_{Guid.NewGuid().ToString("N")[..8]}";
+            var prefix = Truncate(serviceBuilder.Database ?? serviceBuilder.Username ?? "postgres", 40);
+            var name = $"{prefix}_rt_{Guid.NewGuid().ToString("N")[..8]}";
             var scratch = new NpgsqlConnectionStringBuilder(serviceConnectionString) { Database = name, Pooling = true };
             await CreateAsync(service, serviceBuilder, name, secrets, cancellationToken).ConfigureAwait(false);
             return new ScratchDatabase(service, serviceBuilder, scratch, created: true, secrets);
@@ -80,7 +86,8 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             string.Equals(merged.Host, serviceBuilder.Host, StringComparison.OrdinalIgnoreCase) && merged.Port == serviceBuilder.Port)
         {
             throw new SchemaVerificationException("ScratchDatabaseIsServiceDatabase", MigrationErrorKind.InvalidArgument,
-                $"{service}: the scratch database {merged.Host}:{merged.Port}/{merged.Database} is the service's own database; a round trip " +
+                $"{service}: the scratch database {merged.Host}:{merged.Port}/{merged.Database} is the service's own database; a round " +
+                    $"trip " +
                 "never runs there. Give an empty database of its own (-ScratchConnectionString), or leave the parameter out to create one.")
             { Service = service };
         }
@@ -94,7 +101,8 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             "SELECT string_agg(n.nspname || '.' || c.relname, ', ' ORDER BY n.nspname, c.relname), count(*) FROM pg_class c " +
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'",
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> " +
+                "'information_schema'",
             connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -103,7 +111,8 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         {
             var names = reader.GetString(0);
             throw new SchemaVerificationException("ScratchDatabaseNotEmpty", MigrationErrorKind.InvalidOperation,
-                $"{_service}: the scratch database {Display} is not empty ({count} table(s): {(names.Length > 200 ? names[..200] + "…" : names)}); " +
+                $"{_service}: the scratch database {Display} is not empty ({count} " +
+                    $"table(s): {(names.Length > 200 ? names[..200] + "…" : names)}); " +
                 "nothing in it was touched. Give an empty database (a fresh one per run, such as a CI service container), " +
                 "or leave -ScratchConnectionString out to create one.")
             { Service = _service };
@@ -159,7 +168,12 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task CreateAsync(string service, NpgsqlConnectionStringBuilder serviceBuilder, string name, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    private static async Task CreateAsync(
+        string service,
+        NpgsqlConnectionStringBuilder serviceBuilder,
+        string name,
+        IReadOnlyList<string> secrets,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -171,23 +185,29 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         {
             throw new SchemaVerificationException("ScratchDatabaseCreateDenied", MigrationErrorKind.InvalidOperation,
                 $"{service}: the role {serviceBuilder.Username ?? "(default)"} may not create the scratch database {name} on " +
-                $"{serviceBuilder.Host}:{serviceBuilder.Port} ({ex.MessageText}). Grant it CREATEDB (ALTER ROLE … CREATEDB), or give an empty " +
+                $"{serviceBuilder.Host}:{serviceBuilder.Port} ({ex.MessageText}). Grant it CREATEDB (ALTER ROLE … CREATEDB), or give an " +
+                    $"empty " +
                 "database with -ScratchConnectionString.", ex)
             { Service = service };
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new DatabaseConnectionException(
-                SecretRedactor.Redact($"{service}: cannot create the scratch database {name} on {serviceBuilder.Host}:{serviceBuilder.Port}: {ex.Message}", secrets),
+                SecretRedactor.Redact(
+                    $"{service}: cannot create the scratch database {name} on {serviceBuilder.Host}:{serviceBuilder.Port}: {ex.Message}",
+                    secrets),
                 authenticationFailed: ex is PostgresException { SqlState: "28P01" or "28000" }, (ex as PostgresException)?.SqlState, ex)
             { Service = service };
         }
     }
 
     // CREATE/DROP DATABASE run from the service's own database (the role may connect to it), else from postgres.
-    private static async Task<NpgsqlConnection> OpenMaintenanceAsync(NpgsqlConnectionStringBuilder service, CancellationToken cancellationToken)
+    private static async Task<NpgsqlConnection> OpenMaintenanceAsync(
+        NpgsqlConnectionStringBuilder service,
+        CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(service.ConnectionString) { Pooling = false }.ConnectionString);
+        var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(service.ConnectionString) { Pooling = false }.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -196,7 +216,11 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         catch (PostgresException ex) when (ex.SqlState == "3D000")
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(service.ConnectionString) { Pooling = false, Database = "postgres" }.ConnectionString);
+            connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(service.ConnectionString)
+            {
+                Pooling = false,
+                Database = "postgres",
+            }.ConnectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

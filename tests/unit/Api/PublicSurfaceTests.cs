@@ -32,7 +32,9 @@ public sealed class PublicSurfaceTests
     public void Library_guide_names_every_public_type()
     {
         var guide = File.ReadAllText(Path.Combine(RepositoryRoot, "docs/library.md"));
-        var unnamed = Exported.Select(n => n[(n.LastIndexOf('.') + 1)..]).Where(name => !guide.Contains($"`{name}`", StringComparison.Ordinal));
+        var unnamed = Exported.Select(n => n[(n.LastIndexOf('.') + 1)..]).Where(name => !guide.Contains(
+            $"`{name}`",
+            StringComparison.Ordinal));
         Assert.Empty(unnamed);
     }
 

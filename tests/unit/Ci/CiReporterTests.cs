@@ -21,7 +21,10 @@ public class CiReporterTests
     public void Detects_the_ci_system_like_pester(string? github, string? azure, string expected)
     {
         // CiFormat is internal: the theory names it (xunit theories are public methods).
-        var reporter = new CiReporter(CiFormat.Auto, name => name switch { "GITHUB_ACTIONS" => github, "TF_BUILD" => azure, _ => null }, "/repo");
+        var reporter = new CiReporter(
+            CiFormat.Auto,
+            name => name switch { "GITHUB_ACTIONS" => github, "TF_BUILD" => azure, _ => null },
+            "/repo");
         Assert.Equal(Enum.Parse<CiFormat>(expected), reporter.Format);
     }
 
@@ -29,7 +32,12 @@ public class CiReporterTests
     public void GitHub_annotation_escapes_data_and_properties()
     {
         var reporter = new CiReporter(CiFormat.GitHubActions, Env(("GITHUB_WORKSPACE", "/repo")));
-        var line = reporter.FormatAnnotation(new Annotation(AnnotationLevel.Error, "100% broken:\r\nsee \u001b[31mthis\u001b[0m", "/repo/svc/migrations/a,b:c.sql", 7, "Migration:Failed,1"));
+        var line = reporter.FormatAnnotation(new Annotation(
+            AnnotationLevel.Error,
+            "100% broken:\r\nsee \u001b[31mthis\u001b[0m",
+            "/repo/svc/migrations/a,b:c.sql",
+            7,
+            "Migration:Failed,1"));
         Assert.Equal("::error file=svc/migrations/a%2Cb%3Ac.sql,line=7,title=Migration%3AFailed%2C1::100%25 broken:%0D%0Asee this", line);
     }
 
@@ -37,15 +45,24 @@ public class CiReporterTests
     public void Azure_annotation_escapes_data_and_properties()
     {
         var reporter = new CiReporter(CiFormat.AzureDevOps, Env(("BUILD_SOURCESDIRECTORY", "/repo")));
-        var line = reporter.FormatAnnotation(new Annotation(AnnotationLevel.Warning, "50% done; ok]\nnext", "/repo/x;y]z.sql", 3, "Code;1]"));
-        Assert.Equal("##vso[task.logissue type=warning;sourcepath=x%3By%5Dz.sql;linenumber=3;code=Code%3B1%5D]50%AZP25 done; ok]%0Anext", line);
+        var line = reporter.FormatAnnotation(new Annotation(
+            AnnotationLevel.Warning,
+            "50% done; ok]\nnext",
+            "/repo/x;y]z.sql",
+            3,
+            "Code;1]"));
+        Assert.Equal(
+            "##vso[task.logissue type=warning;sourcepath=x%3By%5Dz.sql;linenumber=3;code=Code%3B1%5D]50%AZP25 done; ok]%0Anext",
+            line);
     }
 
     [Fact]
     public void Paths_outside_the_workspace_stay_absolute_and_no_file_means_no_line()
     {
         var reporter = new CiReporter(CiFormat.GitHubActions, Env(("GITHUB_WORKSPACE", "/repo")));
-        Assert.Equal("::warning file=/elsewhere/a.sql::m", reporter.FormatAnnotation(new Annotation(AnnotationLevel.Warning, "m", "/elsewhere/a.sql")));
+        Assert.Equal(
+            "::warning file=/elsewhere/a.sql::m",
+            reporter.FormatAnnotation(new Annotation(AnnotationLevel.Warning, "m", "/elsewhere/a.sql")));
         Assert.Equal("::warning::m", reporter.FormatAnnotation(new Annotation(AnnotationLevel.Warning, "m", null, 5)));
     }
 

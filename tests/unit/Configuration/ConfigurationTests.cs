@@ -100,12 +100,21 @@ public class ConfigurationTests
         var config = Parse("database:\n  password: ${AUTH_DB_PASSWORD}\n");
         Assert.Equal("AUTH_DB_PASSWORD", config.Database.UnresolvedVariables["database.password"]);
 
-        var ex = Assert.Throws<ConfigurationException>(() => ConnectionResolver.Resolve(config.Database, "auth", "/svc/config.yaml", getVariable: _ => null));
+        var ex = Assert.Throws<ConfigurationException>(() => ConnectionResolver.Resolve(
+            config.Database,
+            "auth",
+            "/svc/config.yaml",
+            getVariable: _ => null));
         Assert.Contains("AUTH_DB_PASSWORD", ex.Message);
         Assert.Contains("database.password", ex.Message);
 
         // A credential supplies the password instead: no error.
-        var info = ConnectionResolver.Resolve(config.Database, "auth", "/svc/config.yaml", new ConnectionOverrides { Username = "u", Password = "p" }, _ => null);
+        var info = ConnectionResolver.Resolve(
+            config.Database,
+            "auth",
+            "/svc/config.yaml",
+            new ConnectionOverrides { Username = "u", Password = "p" },
+            _ => null);
         Assert.Equal("u", info.Username);
     }
 
@@ -171,7 +180,9 @@ public class ConfigurationTests
     public void Wrong_types_are_errors()
     {
         Assert.Equal("database.port", Assert.Throws<ConfigurationException>(() => Parse("database:\n  port: many\n")).Key);
-        Assert.Equal("migration.checksum_validation", Assert.Throws<ConfigurationException>(() => Parse("migration:\n  checksum_validation: perhaps\n")).Key);
+        Assert.Equal(
+            "migration.checksum_validation",
+            Assert.Throws<ConfigurationException>(() => Parse("migration:\n  checksum_validation: perhaps\n")).Key);
         Assert.Equal("database.host", Assert.Throws<ConfigurationException>(() => Parse("database:\n  host: [a, b]\n")).Key);
         Assert.Equal("migration.versioning", Assert.Throws<ConfigurationException>(() => Parse("migration:\n  versioning: random\n")).Key);
     }
@@ -187,7 +198,14 @@ public class ConfigurationTests
     [Fact]
     public void Connection_precedence_is_parameter_then_credential_then_config_then_environment()
     {
-        var env = new Dictionary<string, string> { ["PGHOST"] = "envhost", ["PGPORT"] = "7000", ["PGUSER"] = "envuser", ["PGPASSWORD"] = "envpw", ["PGDATABASE"] = "envdb" };
+        var env = new Dictionary<string, string>
+        {
+            ["PGHOST"] = "envhost",
+            ["PGPORT"] = "7000",
+            ["PGUSER"] = "envuser",
+            ["PGPASSWORD"] = "envpw",
+            ["PGDATABASE"] = "envdb",
+        };
         string? Get(string n) => env.TryGetValue(n, out var v) ? v : null;
 
         var fromEnv = ConnectionResolver.Resolve(new DatabaseSettings(), "svc", null, null, Get);
@@ -197,11 +215,21 @@ public class ConfigurationTests
         var fromConfig = ConnectionResolver.Resolve(config, "svc", null, null, Get);
         Assert.Equal(("cfghost", 7000, "cfgdb", "cfguser"), (fromConfig.Host, fromConfig.Port, fromConfig.Database, fromConfig.Username));
 
-        var withCredential = ConnectionResolver.Resolve(config, "svc", null, new ConnectionOverrides { Username = "creduser", Password = "credpw" }, Get);
+        var withCredential = ConnectionResolver.Resolve(
+            config,
+            "svc",
+            null,
+            new ConnectionOverrides { Username = "creduser", Password = "credpw" },
+            Get);
         Assert.Equal("creduser", withCredential.Username);
         Assert.Contains("Password=credpw", withCredential.ConnectionString);
 
-        var withParameter = ConnectionResolver.Resolve(config, "svc", null, new ConnectionOverrides { Username = "creduser", Password = "credpw", ConnectionString = "Host=paramhost;Database=paramdb" }, Get);
+        var withParameter = ConnectionResolver.Resolve(
+            config,
+            "svc",
+            null,
+            new ConnectionOverrides { Username = "creduser", Password = "credpw", ConnectionString = "Host=paramhost;Database=paramdb" },
+            Get);
         Assert.Equal(("paramhost", "paramdb", "creduser"), (withParameter.Host, withParameter.Database, withParameter.Username));
 
         Assert.DoesNotContain("pw", withParameter.ToString());

@@ -19,7 +19,10 @@ public class ErrorDetailTests
     {
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder("catalog");
-        folder.Add("001_products.sql", "CREATE TABLE products (id int PRIMARY KEY, price numeric);\nCREATE VIEW cheap_products AS SELECT * FROM products WHERE price < 10;\nCREATE VIEW cheapest AS SELECT * FROM cheap_products;");
+        folder.Add(
+            "001_products.sql",
+            "CREATE TABLE products (id int PRIMARY KEY, price numeric);\nCREATE VIEW cheap_products AS SELECT * FROM products WHERE " +
+                "price < 10;\nCREATE VIEW cheapest AS SELECT * FROM cheap_products;");
         folder.Add("002_drop_products.sql", "DROP TABLE products;");
 
         var ex = await Assert.ThrowsAsync<MigrationExecutionException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
@@ -52,7 +55,9 @@ public class ErrorDetailTests
     {
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder("accounts");
-        folder.Add("001_users.sql", $"CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\nINSERT INTO users VALUES (1, '{Email}');");
+        folder.Add(
+            "001_users.sql",
+            $"CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\nINSERT INTO users VALUES (1, '{Email}');");
         folder.Add("002_duplicate.sql", "INSERT INTO users SELECT 2, email FROM users;");
 
         var ex = await Assert.ThrowsAsync<MigrationExecutionException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
@@ -78,7 +83,9 @@ public class ErrorDetailTests
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder("accounts");
         folder.Config("migration:\n  error_detail: true\n");
-        folder.Add("001_users.sql", $"CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\nINSERT INTO users VALUES (1, '{Email}');");
+        folder.Add(
+            "001_users.sql",
+            $"CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\nINSERT INTO users VALUES (1, '{Email}');");
         folder.Add("002_duplicate.sql", "INSERT INTO users SELECT 2, email FROM users;");
 
         var ex = await Assert.ThrowsAsync<MigrationExecutionException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
@@ -132,7 +139,8 @@ public class ErrorDetailTests
     [Fact]
     public void Npgsql_placeholder_and_empty_fields_add_nothing()
     {
-        const string placeholder = "Detail redacted as it may contain sensitive data. Specify 'Include Error Detail' in the connection string to include this information.";
+        const string placeholder = "Detail redacted as it may contain sensitive data. Specify 'Include Error Detail' in the connection " +
+            "string to include this information.";
         Assert.Equal(string.Empty, PostgresErrorDetail.Describe("23505", placeholder, null, showAll: false));
         Assert.Equal(string.Empty, PostgresErrorDetail.Describe("2BP01", placeholder, null, showAll: true));
         Assert.Equal(string.Empty, PostgresErrorDetail.Describe("42P01", null, "  ", showAll: false));

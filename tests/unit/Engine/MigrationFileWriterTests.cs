@@ -16,7 +16,14 @@ public class MigrationFileWriterTests
         folder.Add("0009_a.sql", "SELECT 1;");
         folder.Add("0010_b.sql", "SELECT 1;");
 
-        var file = MigrationFileWriter.Create(folder.MigrationsPath, "Add Users-Email", "Email column", null, VersioningScheme.Sequential, "orders", null);
+        var file = MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            "Add Users-Email",
+            "Email column",
+            null,
+            VersioningScheme.Sequential,
+            "orders",
+            null);
 
         Assert.Equal("0011_add_users_email.sql", file.Name);
         var migration = MigrationParser.ParseFile(file.FullName).Migration!;
@@ -55,17 +62,30 @@ public class MigrationFileWriterTests
         using var folder = new ServiceFolder("billing");
         var team = Path.Combine(folder.Root, "team-templates");
         Directory.CreateDirectory(team);
-        File.WriteAllText(Path.Combine(team, "audit.sql"), "-- Migration: {{name}}\n-- Description: team {{description}}\n-- +++++ UP\nSELECT '{{service}}', {{version}};\n-- +++++ DOWN\nSELECT 1;\n");
+        File.WriteAllText(
+            Path.Combine(team, "audit.sql"),
+            "-- Migration: {{name}}\n-- Description: team {{description}}\n-- +++++ UP\nSELECT '{{service}}', {{version}};\n-- +++++ " +
+                "DOWN\nSELECT 1;\n");
         File.WriteAllText(Path.Combine(team, "create_table.sql"), "-- +++++ UP\nSELECT 'team create_table';\n");
         Directory.CreateDirectory(Path.Combine(folder.MigrationsPath, "templates"));
-        File.WriteAllText(Path.Combine(folder.MigrationsPath, "templates", "audit.sql"), "-- Migration: {{name}}\n-- Description: service {{description}}\n-- +++++ UP\nSELECT '{{service}}', {{version}};\n-- +++++ DOWN\nSELECT 1;\n");
+        File.WriteAllText(
+            Path.Combine(folder.MigrationsPath, "templates", "audit.sql"),
+            "-- Migration: {{name}}\n-- Description: service {{description}}\n-- +++++ UP\nSELECT '{{service}}', {{version}};\n-- +++++ " +
+                "DOWN\nSELECT 1;\n");
 
         var templates = MigrationFileWriter.ListTemplates(folder.MigrationsPath, team);
         Assert.Equal("service", templates.Single(t => t.Name == "audit").Source);
         Assert.Equal("team", templates.Single(t => t.Name == "create_table").Source);
         Assert.Equal("built-in", templates.Single(t => t.Name == "add_index").Source);
 
-        var file = MigrationFileWriter.Create(folder.MigrationsPath, "trail", "Audit trail", "audit", VersioningScheme.Sequential, "billing", team);
+        var file = MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            "trail",
+            "Audit trail",
+            "audit",
+            VersioningScheme.Sequential,
+            "billing",
+            team);
         var text = File.ReadAllText(file.FullName);
         Assert.Contains("-- Description: service Audit trail", text);
         Assert.Contains("SELECT 'billing', 001;", text);
@@ -87,7 +107,14 @@ public class MigrationFileWriterTests
     public void A_name_without_letters_or_digits_is_refused(string name, string errorId)
     {
         using var folder = new ServiceFolder();
-        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(folder.MigrationsPath, name, null, null, VersioningScheme.Sequential, "svc", null));
+        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            name,
+            null,
+            null,
+            VersioningScheme.Sequential,
+            "svc",
+            null));
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Empty(Directory.GetFiles(folder.MigrationsPath));
     }
@@ -96,7 +123,14 @@ public class MigrationFileWriterTests
     public void An_unknown_template_is_refused_naming_the_available_ones()
     {
         using var folder = new ServiceFolder();
-        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(folder.MigrationsPath, "x", null, "nope", VersioningScheme.Sequential, "svc", null));
+        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            "x",
+            null,
+            "nope",
+            VersioningScheme.Sequential,
+            "svc",
+            null));
         Assert.Equal("MigrationTemplateNotFound", ex.ErrorId);
         Assert.Contains("create_table", ex.Message);
         Assert.Empty(Directory.GetFiles(folder.MigrationsPath));
@@ -108,7 +142,14 @@ public class MigrationFileWriterTests
         using var folder = new ServiceFolder();
         Directory.CreateDirectory(Path.Combine(folder.MigrationsPath, "templates"));
         File.WriteAllText(Path.Combine(folder.MigrationsPath, "templates", "broken.sql"), "CREATE TABLE x ();\n");
-        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(folder.MigrationsPath, "x", null, "broken", VersioningScheme.Sequential, "svc", null));
+        var ex = Assert.Throws<MigrationCreationException>(() => MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            "x",
+            null,
+            "broken",
+            VersioningScheme.Sequential,
+            "svc",
+            null));
         Assert.Equal("MigrationTemplateInvalid", ex.ErrorId);
         Assert.Empty(Directory.GetFiles(folder.MigrationsPath));
     }

@@ -48,7 +48,9 @@ public class MigrationLinterTests
     private static (string Rule, DiagnosticSeverity Severity, int? Line)[] Summary(IEnumerable<MigrationDiagnostic> findings) =>
         findings.Select(f => (f.Rule, f.Severity, f.Line)).ToArray();
 
-    private static void AssertFindings(IReadOnlyList<MigrationDiagnostic> findings, params (string Rule, DiagnosticSeverity Severity, int? Line)[] expected)
+    private static void AssertFindings(
+        IReadOnlyList<MigrationDiagnostic> findings,
+        params (string Rule, DiagnosticSeverity Severity, int? Line)[] expected)
     {
         Assert.All(findings, f => Assert.Equal("/m/001_x.sql", f.FilePath));
         Assert.Equal(expected, Summary(findings));
@@ -63,7 +65,8 @@ public class MigrationLinterTests
 
         AssertFindings(findings, (Drop, Warning, 3));
         Assert.Equal(
-            "UP drops table users but the DOWN does not create it again; a rollback cannot restore it (and its data is lost either way). Add CREATE TABLE users ... to the DOWN",
+            "UP drops table users but the DOWN does not create it again; a rollback cannot restore it (and its data is lost either way). " +
+                "Add CREATE TABLE users ... to the DOWN",
             findings[0].Message);
         Assert.Equal("001_x.sql line 3: " + findings[0].Message, findings[0].ToString());
     }
@@ -142,7 +145,10 @@ public class MigrationLinterTests
     [InlineData("DROP VIEW IF EXISTS s.v CASCADE;", "CREATE RECURSIVE VIEW s.v (n) AS SELECT 1;", "view s.v")]
     [InlineData("DROP MATERIALIZED VIEW mv;", "CREATE MATERIALIZED VIEW IF NOT EXISTS mv AS SELECT 1;", "materialized view mv")]
     [InlineData("DROP TYPE status;", "CREATE TYPE status AS ENUM ('a', 'b');", "type status")]
-    [InlineData("DROP FUNCTION IF EXISTS f(int, text);", "CREATE OR REPLACE FUNCTION public.f(a int, b text) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;", "function f")]
+    [InlineData(
+        "DROP FUNCTION IF EXISTS f(int, text);",
+        "CREATE OR REPLACE FUNCTION public.f(a int, b text) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+        "function f")]
     [InlineData("DROP SCHEMA reporting CASCADE;", "CREATE SCHEMA IF NOT EXISTS reporting;", "schema reporting")]
     [InlineData("DROP SEQUENCE order_no;", "CREATE SEQUENCE IF NOT EXISTS order_no START 100;", "sequence order_no")]
     public void Every_kind_of_drop_needs_its_create_in_the_down(string up, string restoringDown, string what)
@@ -157,7 +163,9 @@ public class MigrationLinterTests
     [Fact]
     public void Every_function_of_a_multi_function_drop_is_checked()
     {
-        var findings = Lint("DROP FUNCTION f(int, text), g(numeric(10, 2)) CASCADE;", "CREATE FUNCTION f(int, text) RETURNS int LANGUAGE sql AS 'SELECT 1';");
+        var findings = Lint(
+            "DROP FUNCTION f(int, text), g(numeric(10, 2)) CASCADE;",
+            "CREATE FUNCTION f(int, text) RETURNS int LANGUAGE sql AS 'SELECT 1';");
         AssertFindings(findings, (Drop, Warning, 2));
         Assert.StartsWith("UP drops function g but", findings[0].Message);
     }
@@ -175,11 +183,14 @@ public class MigrationLinterTests
         var findings = Lint("ALTER TABLE users DROP COLUMN email;", "SELECT 1;");
         AssertFindings(findings, (Drop, Warning, 2));
         Assert.Equal(
-            "UP drops column email of users but the DOWN does not add it again; a rollback cannot restore it (and its data is lost either way). Add ALTER TABLE users ADD COLUMN email ... to the DOWN",
+            "UP drops column email of users but the DOWN does not add it again; a rollback cannot restore it (and its data is lost " +
+                "either way). Add ALTER TABLE users ADD COLUMN email ... to the DOWN",
             findings[0].Message);
 
         Assert.Empty(Lint("ALTER TABLE users DROP COLUMN email;", "ALTER TABLE users ADD COLUMN email text;"));
-        Assert.Empty(Lint("ALTER TABLE IF EXISTS ONLY public.users DROP IF EXISTS \"Email\";", "ALTER TABLE users ADD IF NOT EXISTS email text;"));
+        Assert.Empty(Lint(
+            "ALTER TABLE IF EXISTS ONLY public.users DROP IF EXISTS \"Email\";",
+            "ALTER TABLE users ADD IF NOT EXISTS email text;"));
         Assert.Empty(Lint("ALTER TABLE users DROP COLUMN email;", "ALTER TABLE users ADD COLUMN phone text, ADD COLUMN email text;"));
         Assert.Empty(Lint("ALTER TABLE users DROP COLUMN email;", "DROP TABLE users;\nCREATE TABLE users (id int, email text);"));
         Assert.Empty(Lint("ALTER TABLE users DROP COLUMN email;", "ALTER TABLE users RENAME COLUMN email_old TO email;"));
@@ -193,15 +204,22 @@ public class MigrationLinterTests
         var findings = Lint("ALTER TABLE ONLY public.orders DROP CONSTRAINT IF EXISTS orders_user_fk;", "SELECT 1;");
         AssertFindings(findings, (Drop, Warning, 2));
         Assert.Equal(
-            "UP drops constraint orders_user_fk of public.orders but the DOWN does not add it again; a rollback cannot restore it. Add ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk ... to the DOWN",
+            "UP drops constraint orders_user_fk of public.orders but the DOWN does not add it again; a rollback cannot restore it. Add " +
+                "ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk ... to the DOWN",
             findings[0].Message);
 
         Assert.Empty(Lint(
-            "ALTER TABLE orders DROP CONSTRAINT orders_user_fk, ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;",
-            "ALTER TABLE orders DROP CONSTRAINT orders_user_fk, ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);"));
-        AssertFindings(Lint("ALTER TABLE orders DROP CONSTRAINT orders_user_fk;", "ALTER TABLE invoices ADD CONSTRAINT orders_user_fk CHECK (true);"), (Drop, Warning, 2));
+            "ALTER TABLE orders DROP CONSTRAINT orders_user_fk, ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users " +
+                "(id) ON DELETE CASCADE;",
+            "ALTER TABLE orders DROP CONSTRAINT orders_user_fk, ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users " +
+                "(id);"));
+        AssertFindings(
+            Lint("ALTER TABLE orders DROP CONSTRAINT orders_user_fk;", "ALTER TABLE invoices ADD CONSTRAINT orders_user_fk CHECK (true);"),
+            (Drop, Warning, 2));
         // An ADD of an unnamed constraint does not restore a named one.
-        AssertFindings(Lint("ALTER TABLE orders DROP CONSTRAINT orders_pkey;", "ALTER TABLE orders ADD PRIMARY KEY (id);"), (Drop, Warning, 2));
+        AssertFindings(
+            Lint("ALTER TABLE orders DROP CONSTRAINT orders_pkey;", "ALTER TABLE orders ADD PRIMARY KEY (id);"),
+            (Drop, Warning, 2));
     }
 
     [Fact]
@@ -240,14 +258,16 @@ public class MigrationLinterTests
         var findings = Lint("ALTER TABLE users ADD COLUMN age int NOT NULL;", "ALTER TABLE users DROP COLUMN age;");
         AssertFindings(findings, (NotNull, Warning, 2));
         Assert.Equal(
-            "UP adds NOT NULL column age to users without a DEFAULT; this fails on a table that has rows. Add a DEFAULT, or add the column nullable, backfill it, then SET NOT NULL",
+            "UP adds NOT NULL column age to users without a DEFAULT; this fails on a table that has rows. Add a DEFAULT, or add the " +
+                "column nullable, backfill it, then SET NOT NULL",
             findings[0].Message);
     }
 
     [Theory]
     [InlineData("ALTER TABLE users ADD age int NOT NULL;")]
     [InlineData("ALTER TABLE users ADD COLUMN IF NOT EXISTS age int NOT NULL;")]
-    [InlineData("ALTER TABLE IF EXISTS ONLY public.\"Users\" ADD COLUMN \"Age\" numeric(5, 2) CONSTRAINT age_nn NOT NULL CHECK (\"Age\" > 0);")]
+    [InlineData("ALTER TABLE IF EXISTS ONLY public.\"Users\" ADD COLUMN \"Age\" numeric(5, 2) CONSTRAINT age_nn NOT NULL CHECK (\"Age\" " +
+        "> 0);")]
     [InlineData("ALTER TABLE users ADD COLUMN age int REFERENCES ages (id) NOT NULL;")]
     [InlineData("ALTER TABLE users\n  ADD COLUMN nick text, -- nullable\n  ADD COLUMN age int NOT NULL;")]
     public void Not_null_without_default_forms(string up)
@@ -279,10 +299,16 @@ public class MigrationLinterTests
     [Fact]
     public void Not_null_column_on_a_table_created_earlier_in_the_migration_is_fine()
     {
-        Assert.Empty(Lint("CREATE TABLE users (id int);\nALTER TABLE users ADD COLUMN age int NOT NULL;\nALTER TABLE users ALTER COLUMN id SET NOT NULL;", "DROP TABLE users;"));
-        Assert.Empty(Lint("CREATE TABLE IF NOT EXISTS app.\"Users\" (id int);\nALTER TABLE users ADD COLUMN age int NOT NULL;", "DROP TABLE users;"));
+        Assert.Empty(Lint(
+            "CREATE TABLE users (id int);\nALTER TABLE users ADD COLUMN age int NOT NULL;\nALTER TABLE users ALTER COLUMN id SET NOT NULL;",
+            "DROP TABLE users;"));
+        Assert.Empty(Lint(
+            "CREATE TABLE IF NOT EXISTS app.\"Users\" (id int);\nALTER TABLE users ADD COLUMN age int NOT NULL;",
+            "DROP TABLE users;"));
         // Created later does not count.
-        AssertFindings(Lint("ALTER TABLE users ADD COLUMN age int NOT NULL;\nCREATE TABLE users2 (id int);", "DROP TABLE users2;"), (NotNull, Warning, 2));
+        AssertFindings(
+            Lint("ALTER TABLE users ADD COLUMN age int NOT NULL;\nCREATE TABLE users2 (id int);", "DROP TABLE users2;"),
+            (NotNull, Warning, 2));
     }
 
     [Fact]
@@ -290,7 +316,9 @@ public class MigrationLinterTests
     {
         var findings = Lint("ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;");
         AssertFindings(findings, (SetNotNull, Warning, 2));
-        Assert.StartsWith("UP sets column email of users NOT NULL: PostgreSQL scans the whole table to check it under an ACCESS EXCLUSIVE lock", findings[0].Message);
+        Assert.StartsWith(
+            "UP sets column email of users NOT NULL: PostgreSQL scans the whole table to check it under an ACCESS EXCLUSIVE lock",
+            findings[0].Message);
         Assert.Equal("AccessExclusive", findings[0].Lock);
         Assert.Contains("NOT VALID", findings[0].Fix);
 
@@ -328,13 +356,16 @@ public class MigrationLinterTests
         var findings = Lint("CREATE INDEX users_email ON users (email);", "DROP INDEX users_email;");
         AssertFindings(findings, (Index, Warning, 2));
         Assert.Equal(
-            "UP builds index users_email on existing table users without CONCURRENTLY; this blocks writes to users while it builds. Use CREATE INDEX CONCURRENTLY in a migration with '-- Transaction: none'",
+            "UP builds index users_email on existing table users without CONCURRENTLY; this blocks writes to users while it builds. Use " +
+                "CREATE INDEX CONCURRENTLY in a migration with '-- Transaction: none'",
             findings[0].Message);
     }
 
     [Theory]
     [InlineData("CREATE UNIQUE INDEX users_email ON users (lower(email));", "index users_email on existing table users")]
-    [InlineData("CREATE INDEX IF NOT EXISTS users_email ON public.users USING btree (email) WHERE deleted_at IS NULL;", "index users_email on existing table public.users")]
+    [InlineData(
+        "CREATE INDEX IF NOT EXISTS users_email ON public.users USING btree (email) WHERE deleted_at IS NULL;",
+        "index users_email on existing table public.users")]
     [InlineData("CREATE INDEX ON \"Users\" (email);", "an index on existing table \"Users\"")]
     [InlineData("/* big table */ create unique index\n  users_email on users (email);", "index users_email on existing table users")]
     public void Non_concurrent_index_forms(string up, string what)
@@ -357,9 +388,13 @@ public class MigrationLinterTests
     public void Index_on_a_table_created_earlier_in_the_migration_is_fine()
     {
         Assert.Empty(Lint("CREATE TABLE users (id int, email text);\nCREATE INDEX users_email ON users (email);", "DROP TABLE users;"));
-        Assert.Empty(Lint("CREATE TABLE IF NOT EXISTS app.\"Users\" (id int);\nCREATE UNIQUE INDEX ON public.users (id);", "DROP TABLE users;"));
+        Assert.Empty(Lint(
+            "CREATE TABLE IF NOT EXISTS app.\"Users\" (id int);\nCREATE UNIQUE INDEX ON public.users (id);",
+            "DROP TABLE users;"));
         Assert.Empty(Lint("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;\nCREATE INDEX ON mv (x);", "DROP MATERIALIZED VIEW mv;"));
-        Assert.Empty(Lint("CREATE TABLE users_new (id int);\nALTER TABLE users_new RENAME TO users;\nCREATE INDEX ON users (id);", "DROP TABLE users;"));
+        Assert.Empty(Lint(
+            "CREATE TABLE users_new (id int);\nALTER TABLE users_new RENAME TO users;\nCREATE INDEX ON users (id);",
+            "DROP TABLE users;"));
         // A table created after the index, or another table, does not count.
         AssertFindings(Lint("CREATE INDEX i ON users (id);\nCREATE TABLE users2 (id int);", "DROP TABLE users2;"), (Index, Warning, 2));
         AssertFindings(Lint("CREATE TABLE a (id int);\nCREATE INDEX i ON b (id);", "DROP TABLE a;"), (Index, Warning, 3));
@@ -393,7 +428,10 @@ public class MigrationLinterTests
     {
         var findings = Lint("CREATE TABLE t (id int);", down: null);
         AssertFindings(findings, (MissingDown, Warning, null));
-        Assert.Equal("has no DOWN: Undo-Migration refuses it while rollback_safety is on. Add a '-- +++++ DOWN' section with the statements that undo the UP", findings[0].Message);
+        Assert.Equal(
+            "has no DOWN: Undo-Migration refuses it while rollback_safety is on. Add a '-- +++++ DOWN' section with the statements that " +
+                "undo the UP",
+            findings[0].Message);
     }
 
     [Fact]
@@ -402,7 +440,9 @@ public class MigrationLinterTests
         var migration = Parse("-- Migration: x\n\n-- +++++ UP\nCREATE TABLE t (id int);\n\n-- +++++ DOWN\n-- cannot be undone\n\n");
         var findings = MigrationLinter.Lint(migration);
         AssertFindings(findings, (MissingDown, Warning, 6));
-        Assert.StartsWith("has no DOWN (the DOWN section has no statement): Undo-Migration refuses it while rollback_safety is on.", findings[0].Message);
+        Assert.StartsWith(
+            "has no DOWN (the DOWN section has no statement): Undo-Migration refuses it while rollback_safety is on.",
+            findings[0].Message);
 
         // A DOWN marker at the very end of the file.
         AssertFindings(MigrationLinter.Lint(Parse("-- +++++ UP\nCREATE TABLE t (id int);\n-- +++++ DOWN")), (MissingDown, Warning, 3));
@@ -412,12 +452,19 @@ public class MigrationLinterTests
     [Fact]
     public void Empty_up_is_a_warning_on_the_up_marker_line()
     {
-        var findings = MigrationLinter.Lint(Parse("-- Migration: x\n-- Description: nothing\n\n-- +++++ UP\n-- TODO\n\n-- +++++ DOWN\nSELECT 1;\n"));
+        var findings = MigrationLinter.Lint(Parse("-- Migration: x\n-- Description: nothing\n\n-- +++++ UP\n-- TODO\n\n-- +++++ " +
+            "DOWN\nSELECT 1;\n"));
         AssertFindings(findings, (EmptyUp, Warning, 4));
         Assert.StartsWith("has no statement in its UP", findings[0].Message);
 
-        AssertFindings(MigrationLinter.Lint(Parse("-- Migration: x\n-- +++++ UP\n-- +++++ DOWN\n")), (EmptyUp, Warning, 2), (MissingDown, Warning, 3));
-        AssertFindings(MigrationLinter.Lint(Parse("-- Migration: x\n-- +++++ UP\n\n")), (MissingDown, Warning, null), (EmptyUp, Warning, 2));
+        AssertFindings(
+            MigrationLinter.Lint(Parse("-- Migration: x\n-- +++++ UP\n-- +++++ DOWN\n")),
+            (EmptyUp, Warning, 2),
+            (MissingDown, Warning, 3));
+        AssertFindings(
+            MigrationLinter.Lint(Parse("-- Migration: x\n-- +++++ UP\n\n")),
+            (MissingDown, Warning, null),
+            (EmptyUp, Warning, 2));
     }
 
     [Fact]
@@ -450,9 +497,13 @@ public class MigrationLinterTests
     public void Check_reports_format_errors_first_then_lint_of_each_valid_file_in_order()
     {
         using var folder = new ServiceFolder();
-        var first = folder.Write("001_drop_users.sql", "-- Migration: drop_users\n-- +++++ UP\nDROP TABLE users;\n-- +++++ DOWN\nSELECT 1;\n");
+        var first = folder.Write(
+            "001_drop_users.sql",
+            "-- Migration: drop_users\n-- +++++ UP\nDROP TABLE users;\n-- +++++ DOWN\nSELECT 1;\n");
         var bad = folder.Write("002_bad.sql", "-- Migration: bad\nSELECT 1;\n");
-        var third = folder.Write("003_index.sql", "-- Migration: index\n-- +++++ UP\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\nCREATE INDEX t_c ON t (c);\n");
+        var third = folder.Write(
+            "003_index.sql",
+            "-- Migration: index\n-- +++++ UP\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\nCREATE INDEX t_c ON t (c);\n");
 
         var set = new MigrationLoader(folder.MigrationsPath).Analyze();
         var all = MigrationLinter.Check(set);

@@ -28,7 +28,9 @@ public class MigrationNameTests
     }
 
     [Theory]
-    [InlineData("добавить users", "'д' (U+0434), 'о' (U+043E), 'б' (U+0431), 'а' (U+0430), 'в' (U+0432), 'и' (U+0438), 'т' (U+0442), 'ь' (U+044C)")]
+    [InlineData(
+        "добавить users",
+        "'д' (U+0434), 'о' (U+043E), 'б' (U+0431), 'а' (U+0430), 'в' (U+0432), 'и' (U+0438), 'т' (U+0442), 'ь' (U+044C)")]
     [InlineData("add 用户 table", "'用' (U+7528), '户' (U+6237)")]
     [InlineData("λ function", "'λ' (U+03BB)")]
     [InlineData("version ٣", "'٣' (U+0663)")]
@@ -48,7 +50,14 @@ public class MigrationNameTests
         using var folder = new ServiceFolder();
         folder.Add("001_first.sql", "SELECT 1;");
 
-        var file = MigrationFileWriter.Create(folder.MigrationsPath, "Ünïcode naming", null, null, VersioningScheme.Sequential, "svc", null);
+        var file = MigrationFileWriter.Create(
+            folder.MigrationsPath,
+            "Ünïcode naming",
+            null,
+            null,
+            VersioningScheme.Sequential,
+            "svc",
+            null);
 
         Assert.Equal("002_unicode_naming.sql", file.Name);
         Assert.Contains("-- Migration: unicode_naming", File.ReadAllText(file.FullName));
@@ -56,6 +65,8 @@ public class MigrationNameTests
         var ex = Assert.Throws<MigrationCreationException>(() =>
             MigrationFileWriter.Create(folder.MigrationsPath, "Имя", null, null, VersioningScheme.Sequential, "svc", null));
         Assert.Equal("MigrationNameUnrepresentable", ex.ErrorId);
-        Assert.Equal(["001_first.sql", "002_unicode_naming.sql"], Directory.GetFiles(folder.MigrationsPath).Select(Path.GetFileName).Order());
+        Assert.Equal(
+            ["001_first.sql", "002_unicode_naming.sql"],
+            Directory.GetFiles(folder.MigrationsPath).Select(Path.GetFileName).Order());
     }
 }

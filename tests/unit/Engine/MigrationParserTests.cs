@@ -20,7 +20,9 @@ public class MigrationParserTests
     public void Reads_version_name_headers_and_sections()
     {
         var result = Parse("007_create_users.sql",
-            "-- Migration: create_users\n-- Description: Users table\n-- Requires: auth-service@3, billing@12\n-- Requires: other@1\n\n-- +++++ UP\nCREATE TABLE users (id int);\nCREATE INDEX users_id ON users (id);\n\n-- +++++ DOWN\nDROP TABLE users;\n");
+            "-- Migration: create_users\n-- Description: Users table\n-- Requires: auth-service@3, billing@12\n-- Requires: " +
+                "other@1\n\n-- +++++ UP\nCREATE TABLE users (id int);\nCREATE INDEX users_id ON users (id);\n\n-- +++++ DOWN\nDROP TABLE " +
+                    "users;\n");
         var m = Assert.IsType<Migration>(result.Migration);
         Assert.Equal(7, m.Version);
         Assert.Equal("create_users", m.Name);
@@ -50,7 +52,10 @@ public class MigrationParserTests
     [Fact]
     public void Transaction_none_header_is_read()
     {
-        var m = Parse("2_idx.sql", "-- Transaction: none\n-- +++++ UP\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- +++++ DOWN\nDROP INDEX CONCURRENTLY i;").Migration;
+        var m = Parse(
+            "2_idx.sql",
+            "-- Transaction: none\n-- +++++ UP\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- +++++ DOWN\nDROP INDEX CONCURRENTLY i;")
+                .Migration;
         Assert.Equal(TransactionMode.None, m!.Transaction);
     }
 
@@ -137,7 +142,10 @@ public class MigrationParserTests
     [Fact]
     public void Concurrent_index_without_transaction_none_is_an_error_that_says_to_add_the_header()
     {
-        var error = SingleError(Parse("003_idx.sql", "-- Migration: idx\n\n-- +++++ UP\nCREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\n-- +++++ DOWN\nDROP TABLE t;"));
+        var error = SingleError(Parse(
+            "003_idx.sql",
+            "-- Migration: idx\n\n-- +++++ UP\nCREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\n-- +++++ DOWN\nDROP " +
+                "TABLE t;"));
         Assert.Equal(5, error.Line);
         Assert.Equal(MigrationParser.RuleTransaction, error.Rule);
         Assert.Contains("-- Transaction: none", error.Message);
@@ -187,7 +195,10 @@ public class MigrationParserTests
     [Fact]
     public void Invalid_utf8_is_an_error_naming_the_line()
     {
-        var bytes = Encoding.UTF8.GetBytes("-- +++++ UP\nSELECT 'caf").Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("';\n")).ToArray();
+        var bytes = Encoding.UTF8.GetBytes("-- +++++ UP\nSELECT 'caf")
+            .Concat(new byte[] { 0xC3, 0x28 })
+            .Concat(Encoding.UTF8.GetBytes("';\n"))
+            .ToArray();
         var error = SingleError(MigrationParser.Parse("/m/006_bin.sql", bytes));
         Assert.Equal(2, error.Line);
         Assert.Contains("UTF-8", error.Message);
@@ -218,7 +229,9 @@ public class MigrationParserTests
         var c = MigrationParser.Parse("/m/001_a.sql", bom).Migration!;
         Assert.Equal(a.Checksum, b.Checksum);
         Assert.Equal(a.Checksum, c.Checksum);
-        Assert.Equal("sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(lf))).ToLowerInvariant(), a.Checksum);
+        Assert.Equal(
+            "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(lf))).ToLowerInvariant(),
+            a.Checksum);
         var edited = MigrationParser.Parse("/m/001_a.sql", lf.Replace("id int", "id bigint")).Migration!;
         Assert.NotEqual(a.Checksum, edited.Checksum);
     }
@@ -227,7 +240,8 @@ public class MigrationParserTests
     public void Dollar_quoted_function_body_stays_one_statement()
     {
         var m = Parse("008_fn.sql",
-            "-- +++++ UP\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $body$\nBEGIN\n  NEW.x := ';';\n  RETURN NEW;\nEND;\n$body$;\nDO $$ BEGIN RAISE NOTICE 'a;b'; END $$;\n-- +++++ DOWN\nDROP FUNCTION f();").Migration!;
+            "-- +++++ UP\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $body$\nBEGIN\n  NEW.x := ';';\n  RETURN " +
+                "NEW;\nEND;\n$body$;\nDO $$ BEGIN RAISE NOTICE 'a;b'; END $$;\n-- +++++ DOWN\nDROP FUNCTION f();").Migration!;
         Assert.Equal(2, m.Up.Statements.Count);
         Assert.StartsWith("DO $$", m.Up.Statements[1].Text);
         Assert.Equal(8, m.Up.LineOf(m.Up.Statements[1].Offset));

@@ -102,7 +102,9 @@ public class PlanTests
         var irreversible = await Assert.ThrowsAsync<RollbackRefusedException>(
             () => folder.Service(db.ConnectionString).PlanRollbackAsync(new DownOptions()));
         Assert.Contains("no DOWN statements", irreversible.Message);
-        Assert.Equal(2L, Assert.Single(await folder.Service(db.ConnectionString).PlanRollbackAsync(new DownOptions { Force = true })).Version);
+        Assert.Equal(
+            2L,
+            Assert.Single(await folder.Service(db.ConnectionString).PlanRollbackAsync(new DownOptions { Force = true })).Version);
 
         // A file changed since it was applied: the up plan refuses as the run does.
         folder.Add("001_a.sql", "CREATE TABLE a (id int); -- edited", "DROP TABLE a;");

@@ -26,8 +26,12 @@ public class RunTests
         Assert.True(run.HistoryCreated);
         Assert.Equal((0L, 2L), (run.FromVersion, run.ToVersion));
         Assert.Equal([1L, 2L], await db.AppliedVersionsAsync());
-        Assert.True(await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total')"));
-        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded AND service = 'orders'"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND " +
+            "column_name = 'total')"));
+        Assert.Equal(
+            2,
+            await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded AND service = " +
+                "'orders'"));
         Assert.Equal("DROP TABLE orders;\n", await db.ScalarAsync<string>("SELECT down_script FROM schema_migrations WHERE version = 1"));
         Assert.StartsWith("sha256:", await db.ScalarAsync<string>("SELECT checksum FROM schema_migrations WHERE version = 1"));
 
@@ -64,7 +68,9 @@ public class RunTests
         await folder.Service(db.ConnectionString).RunMigrationsAsync();
 
         Assert.Equal("a;b 'quoted'", await db.ScalarAsync<string>("SELECT note FROM items"));
-        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood'"));
+        Assert.Equal(
+            2,
+            await db.ScalarAsync<long>("SELECT count(*) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood'"));
     }
 
     [Fact]
@@ -73,7 +79,10 @@ public class RunTests
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder("billing");
         folder.Add("001_a.sql", "CREATE TABLE a (id int);");
-        folder.Write("002_b.sql", "-- Migration: b\n-- Description: fails on line 7\n\n-- +++++ UP\nCREATE TABLE b (id int);\nINSERT INTO b VALUES (1);\nINSERT INTO b\n  VALUES (nope);\n-- +++++ DOWN\nDROP TABLE b;\n");
+        folder.Write(
+            "002_b.sql",
+            "-- Migration: b\n-- Description: fails on line 7\n\n-- +++++ UP\nCREATE TABLE b (id int);\nINSERT INTO b VALUES " +
+                "(1);\nINSERT INTO b\n  VALUES (nope);\n-- +++++ DOWN\nDROP TABLE b;\n");
         folder.Add("003_c.sql", "CREATE TABLE c (id int);");
         var observed = new List<MigrationResult>();
 
@@ -93,7 +102,10 @@ public class RunTests
         Assert.False(await db.TableExistsAsync("c"));
         Assert.Equal([1L], await db.AppliedVersionsAsync());
         Assert.Equal([(1L, true), (2L, false)], observed.Select(r => (r.Version, r.Succeeded)));
-        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE version = 2 AND NOT succeeded AND sqlstate = '42703' AND error LIKE '%line 8%'"));
+        Assert.Equal(
+            1,
+            await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE version = 2 AND NOT succeeded AND sqlstate = " +
+                "'42703' AND error LIKE '%line 8%'"));
 
         // A fixed file runs on the next attempt: a failed attempt never blocks it.
         folder.Add("002_b.sql", "CREATE TABLE b (id int);", "DROP TABLE b;");
@@ -107,7 +119,11 @@ public class RunTests
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder();
         folder.Add("001_t.sql", "CREATE TABLE t (x int);", "DROP TABLE t;");
-        folder.Add("002_idx.sql", "CREATE INDEX CONCURRENTLY t_x ON t (x);\nCOMMENT ON INDEX t_x IS 'made; concurrently';", "DROP INDEX CONCURRENTLY IF EXISTS t_x;", "-- Transaction: none");
+        folder.Add(
+            "002_idx.sql",
+            "CREATE INDEX CONCURRENTLY t_x ON t (x);\nCOMMENT ON INDEX t_x IS 'made; concurrently';",
+            "DROP INDEX CONCURRENTLY IF EXISTS t_x;",
+            "-- Transaction: none");
 
         await folder.Service(db.ConnectionString).RunMigrationsAsync();
         Assert.True(await db.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x'::regclass"));
@@ -142,7 +158,11 @@ public class RunTests
         await using var db = await TestDatabase.CreateAsync();
         using var folder = new ServiceFolder();
         folder.Add("001_t.sql", "CREATE TABLE t (x int);");
-        folder.Add("002_idx.sql", "CREATE INDEX CONCURRENTLY t_x ON t (x);\nCREATE INDEX CONCURRENTLY t_y ON t (y);\nCREATE INDEX CONCURRENTLY t_z ON t (x);", "DROP INDEX CONCURRENTLY IF EXISTS t_x;", "-- Transaction: none");
+        folder.Add(
+            "002_idx.sql",
+            "CREATE INDEX CONCURRENTLY t_x ON t (x);\nCREATE INDEX CONCURRENTLY t_y ON t (y);\nCREATE INDEX CONCURRENTLY t_z ON t (x);",
+            "DROP INDEX CONCURRENTLY IF EXISTS t_x;",
+            "-- Transaction: none");
 
         var ex = await Assert.ThrowsAsync<MigrationExecutionException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
         Assert.Equal(6, ex.Line);
@@ -161,10 +181,16 @@ public class RunTests
 
         // Put the database right, fix the file, clear the record, run again.
         await db.ExecuteAsync("DROP INDEX t_x");
-        folder.Add("002_idx.sql", "CREATE INDEX CONCURRENTLY t_x ON t (x);", "DROP INDEX CONCURRENTLY IF EXISTS t_x;", "-- Transaction: none");
+        folder.Add(
+            "002_idx.sql",
+            "CREATE INDEX CONCURRENTLY t_x ON t (x);",
+            "DROP INDEX CONCURRENTLY IF EXISTS t_x;",
+            "-- Transaction: none");
         var events = await folder.Service(db.ConnectionString).RepairAsync(new RepairOptions());
         Assert.Equal(MigrationDirection.Repair, Assert.Single(events).Direction);
-        Assert.Equal(MigrationState.Pending, (await folder.Service(db.ConnectionString).GetStatusAsync()).Entries.Single(e => e.Version == 2).State);
+        Assert.Equal(
+            MigrationState.Pending,
+            (await folder.Service(db.ConnectionString).GetStatusAsync()).Entries.Single(e => e.Version == 2).State);
         var rerun = await folder.Service(db.ConnectionString).RunMigrationsAsync();
         Assert.Equal(2, Assert.Single(rerun.Results).Version);
     }
@@ -231,7 +257,8 @@ public class RunTests
         folder.Add("002_b.sql", "CREATE TABLE b (id int);", "-- nothing to undo");
         await folder.Service(db.ConnectionString).RunMigrationsAsync();
 
-        var empty = await Assert.ThrowsAsync<RollbackRefusedException>(() => folder.Service(db.ConnectionString).RollbackAsync(new DownOptions { Count = 2 }));
+        var empty = await Assert.ThrowsAsync<RollbackRefusedException>(
+            () => folder.Service(db.ConnectionString).RollbackAsync(new DownOptions { Count = 2 }));
         Assert.Contains("no DOWN statements", empty.Message);
         Assert.Equal([1L, 2L], await db.AppliedVersionsAsync());
 
@@ -240,7 +267,8 @@ public class RunTests
         Assert.True(await db.TableExistsAsync("b"));
 
         folder.Add("001_a.sql", "CREATE TABLE a (id bigint);", "DROP TABLE a;");
-        var modified = await Assert.ThrowsAsync<RollbackRefusedException>(() => folder.Service(db.ConnectionString).RollbackAsync(new DownOptions()));
+        var modified = await Assert.ThrowsAsync<RollbackRefusedException>(
+            () => folder.Service(db.ConnectionString).RollbackAsync(new DownOptions()));
         Assert.Contains("changed since it was applied", modified.Message);
         Assert.True(await db.TableExistsAsync("a"));
     }
@@ -275,7 +303,8 @@ public class RunTests
         Assert.False(await db.TableExistsAsync("d"));
 
         await folder.Service(db.ConnectionString).RepairAsync(new RepairOptions());
-        var outOfOrder = await Assert.ThrowsAsync<MigrationRefusedException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
+        var outOfOrder = await Assert.ThrowsAsync<MigrationRefusedException>(
+            () => folder.Service(db.ConnectionString).RunMigrationsAsync());
         Assert.Equal("OutOfOrderMigration", outOfOrder.ErrorId);
 
         var allowed = await folder.Service(db.ConnectionString).RunMigrationsAsync(new UpOptions { AllowOutOfOrder = true });
@@ -385,7 +414,8 @@ public class RunTests
     public async Task An_unreachable_server_is_a_connection_error_naming_host_and_port()
     {
         using var folder = new ServiceFolder("auth");
-        folder.Config("database:\n  host: 127.0.0.1\n  port: 1\n  username: u\n  password: secretpw\n  database: d\n  connect_retries: 0\n");
+        folder.Config(
+            "database:\n  host: 127.0.0.1\n  port: 1\n  username: u\n  password: secretpw\n  database: d\n  connect_retries: 0\n");
         folder.Add("001_a.sql", "SELECT 1;");
         var service = MigrationService.ForService(folder.Definition());
 
@@ -464,7 +494,8 @@ public class RunTests
         using var folder = new ServiceFolder();
         folder.Add("001_a.sql", "SELECT 1;");
 
-        var ex = await Assert.ThrowsAsync<HistoryTableIncompatibleException>(() => folder.Service(db.ConnectionString).RunMigrationsAsync());
+        var ex = await Assert.ThrowsAsync<HistoryTableIncompatibleException>(
+            () => folder.Service(db.ConnectionString).RunMigrationsAsync());
         Assert.Contains("migration.table_name", ex.Message);
     }
 
@@ -525,7 +556,10 @@ public class RunTests
 
         Assert.Equal([1L], await db.AppliedVersionsAsync());
         Assert.False(await db.TableExistsAsync("slow"));
-        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        Assert.Equal(
+            0,
+            await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM " +
+                "pg_database WHERE datname = current_database())"));
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE version = 2 AND NOT succeeded"));
     }
 

@@ -13,11 +13,17 @@ public class SafetyAnalysisOutputTests
     public void Sarif_has_the_shape_github_code_scanning_requires()
     {
         using var folder = new ServiceFolder("orders");
-        folder.Add("001_index.sql", "SELECT 1;\n  CREATE INDEX i ON users (email);", "DROP INDEX CONCURRENTLY IF EXISTS i;", "-- Transaction: none");
+        folder.Add(
+            "001_index.sql",
+            "SELECT 1;\n  CREATE INDEX i ON users (email);",
+            "DROP INDEX CONCURRENTLY IF EXISTS i;",
+            "-- Transaction: none");
         folder.Add("002_drop_db.sql", "DROP DATABASE legacy;", "SELECT 1;", "-- Transaction: none");
         var check = ServiceCheck.Run(folder.Path);
         Assert.True(check.Diagnostics.Count >= 2, string.Join("\n", check.Diagnostics));
-        Assert.True(check.Diagnostics.Any(d => d.Rule == LintRules.NonConcurrentIndex), string.Join("\n", check.Diagnostics.Select(d => d.Rule + " " + d)));
+        Assert.True(
+            check.Diagnostics.Any(d => d.Rule == LintRules.NonConcurrentIndex),
+            string.Join("\n", check.Diagnostics.Select(d => d.Rule + " " + d)));
 
         var json = SarifWriter.Build(check.Diagnostics.Select(d => (check.Service, d)), folder.Root, "1.2.3");
         using var document = JsonDocument.Parse(json);
@@ -57,16 +63,23 @@ public class SafetyAnalysisOutputTests
             Assert.False(Uri.IsWellFormedUriString(uri, UriKind.Absolute));
             Assert.Equal("%SRCROOT%", artifact.GetProperty("uriBaseId").GetString());
             Assert.True(physical.GetProperty("region").GetProperty("startLine").GetInt32() >= 1);
-            Assert.False(string.IsNullOrEmpty(result.GetProperty("partialFingerprints").GetProperty("primaryLocationLineHash").GetString()));
+            Assert.False(
+                string.IsNullOrEmpty(result.GetProperty("partialFingerprints").GetProperty("primaryLocationLineHash").GetString()));
         }
 
         var index = results.Single(r => r.GetProperty("ruleId").GetString() == LintRules.NonConcurrentIndex);
         var region = index.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
         Assert.Equal((6, 3), (region.GetProperty("startLine").GetInt32(), region.GetProperty("startColumn").GetInt32()));
-        Assert.Equal("orders/migrations/001_index.sql", index.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(
+            "orders/migrations/001_index.sql",
+            index.GetProperty(
+                "locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
         var drop = results.Single(r => r.GetProperty("ruleId").GetString() == LintRules.DropDatabase);
         Assert.Equal("error", drop.GetProperty("level").GetString());
-        Assert.Equal("orders/migrations/002_drop_db.sql", drop.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(
+            "orders/migrations/002_drop_db.sql",
+            drop.GetProperty(
+                "locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
     }
 
     [Fact]
@@ -83,9 +96,16 @@ public class SafetyAnalysisOutputTests
         folder.Add("001_base.sql", "CREATE TABLE applied_t (id int);", "DROP TABLE applied_t;");
         var engine = folder.Service(db.ConnectionString);
         await engine.RunMigrationsAsync();
-        folder.Add("002_indexes.sql", "CREATE INDEX small_x ON small (x);\nCREATE INDEX big_x ON big (x);\nCREATE INDEX applied_x ON applied_t (id);", "SELECT 1;");
+        folder.Add(
+            "002_indexes.sql",
+            "CREATE INDEX small_x ON small (x);\nCREATE INDEX big_x ON big (x);\nCREATE INDEX applied_x ON applied_t (id);",
+            "SELECT 1;");
         folder.Add("003_new_table.sql", "CREATE TABLE fresh (id int);", "DROP TABLE fresh;");
-        folder.Add("004_on_new.sql", "CREATE INDEX fresh_id ON fresh (id);\nCREATE INDEX nowhere_id ON not_there (id);\nALTER TABLE fresh ALTER COLUMN id SET NOT NULL;", "SELECT 1;");
+        folder.Add(
+            "004_on_new.sql",
+            "CREATE INDEX fresh_id ON fresh (id);\nCREATE INDEX nowhere_id ON not_there (id);\nALTER TABLE fresh ALTER COLUMN id SET NOT " +
+                "NULL;",
+            "SELECT 1;");
 
         var offline = ServiceCheck.Run(folder.Path);
         var offlineIndexes = offline.Diagnostics.Where(d => d.Rule == LintRules.NonConcurrentIndex).Select(d => d.Table ?? "-").ToArray();
@@ -93,12 +113,19 @@ public class SafetyAnalysisOutputTests
         Assert.Contains(offline.Diagnostics, d => d.Rule == LintRules.SetNotNull && d.Table == "fresh");
         Assert.Null(offline.ServerVersion);
 
-        var online = await ServiceCheck.RunAsync(folder.Path, null, null, new ConnectionOverrides { ConnectionString = db.ConnectionString }, CancellationToken.None);
+        var online = await ServiceCheck.RunAsync(
+            folder.Path,
+            null,
+            null,
+            new ConnectionOverrides { ConnectionString = db.ConnectionString },
+            CancellationToken.None);
         Assert.Equal(15, online.ServerVersion);
         var onlineFindings = online.Diagnostics.Where(d => d.Rule != LintRules.MissingDown).ToList();
 
         // 001 is applied: not analysed for context. 003 is pending: 'fresh' is new in 004. 'not_there' does not exist.
-        Assert.Equal(["big", "small", "applied_t"], onlineFindings.Where(d => d.Rule == LintRules.NonConcurrentIndex).Select(d => d.Table ?? "-").ToArray());
+        Assert.Equal(
+            ["big", "small", "applied_t"],
+            onlineFindings.Where(d => d.Rule == LintRules.NonConcurrentIndex).Select(d => d.Table ?? "-").ToArray());
         Assert.DoesNotContain(onlineFindings, d => d.Table is "fresh" or "not_there");
         Assert.DoesNotContain(onlineFindings, d => d.Rule == LintRules.SetNotNull);
         Assert.Contains(" (big is ", onlineFindings.First().Message);

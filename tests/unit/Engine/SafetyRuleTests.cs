@@ -18,9 +18,14 @@ public class SafetyRuleTests
     }
 
     private static string File(string up, string? down, string? headers) =>
-        (headers is null ? string.Empty : headers + "\n") + "-- +++++ UP\n" + up + "\n" + (down is null ? string.Empty : "-- +++++ DOWN\n" + down + "\n");
+        (headers is null ? string.Empty : headers + "\n") + "-- +++++ UP\n" + up + "\n"
+            + (down is null ? string.Empty : "-- +++++ DOWN\n" + down + "\n");
 
-    private static IReadOnlyList<MigrationDiagnostic> Lint(string up, string? down = "SELECT 1;", string? headers = null, LintOptions? options = null) =>
+    private static IReadOnlyList<MigrationDiagnostic> Lint(
+        string up,
+        string? down = "SELECT 1;",
+        string? headers = null,
+        LintOptions? options = null) =>
         MigrationLinter.Lint(Parse(File(up, down, headers)), options ?? LintOptions.Default, null);
 
     private static string[] Rules(IEnumerable<MigrationDiagnostic> findings) => findings.Select(f => f.Rule).ToArray();
@@ -28,32 +33,151 @@ public class SafetyRuleTests
     public static TheoryData<string, string, string, string, string?> Cases => new()
     {
         // rule, flagged UP, accepted UP, context UP (the table is created earlier in the same UP), headers
-        { LintRules.NonConcurrentIndex, "CREATE INDEX i ON t (x);", "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);", "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);", None },
-        { LintRules.NonConcurrentDropIndex, "DROP INDEX i;", "DROP INDEX CONCURRENTLY IF EXISTS i;", "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);\nDROP INDEX i;", None },
-        { LintRules.SetNotNull, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", "ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;", "CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c SET NOT NULL;", null },
-        { LintRules.NotNullWithoutDefault, "ALTER TABLE t ADD COLUMN c int NOT NULL;", "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0;", "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN c int NOT NULL;", null },
-        { LintRules.ConstraintWithoutNotValid, "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);", "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;", "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);", null },
-        { LintRules.ForeignKeyWithoutNotValid, "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;", "CREATE TABLE t (u int);\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);", null },
-        { LintRules.ValidateInSameTransaction, "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;", "ALTER TABLE t VALIDATE CONSTRAINT c;", "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;", null },
-        { LintRules.VolatileDefault, "ALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();", "ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();", "CREATE TABLE t (x int);\nALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();", null },
-        { LintRules.ColumnTypeChange, "ALTER TABLE t ALTER COLUMN c TYPE bigint;", "ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;", "CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c SET DATA TYPE bigint;", null },
-        { LintRules.PrimaryKeyWithoutIndex, "ALTER TABLE t ADD PRIMARY KEY (id);", "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;", "CREATE TABLE t (id int);\nALTER TABLE t ADD PRIMARY KEY (id);", null },
-        { LintRules.UniqueWithoutIndex, "ALTER TABLE t ADD CONSTRAINT u UNIQUE (email);", "ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX t_email;", "CREATE TABLE t (email text);\nALTER TABLE t ADD CONSTRAINT u UNIQUE (email);", null },
-        { LintRules.SerialPrimaryKey, "ALTER TABLE t ADD COLUMN id bigserial PRIMARY KEY;", "ALTER TABLE t ADD COLUMN id bigint;", "CREATE TABLE t (x int);\nALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;", null },
-        { LintRules.RenameColumn, "ALTER TABLE t RENAME COLUMN a TO b;", "ALTER TABLE t RENAME CONSTRAINT a TO b;", "CREATE TABLE t (a int);\nALTER TABLE t RENAME COLUMN a TO b;", null },
-        { LintRules.RenameTable, "ALTER TABLE t RENAME TO t2;", "ALTER INDEX i RENAME TO j;", "CREATE TABLE t (a int);\nALTER TABLE t RENAME TO t2;", null },
-        { LintRules.DropColumn, "ALTER TABLE t DROP COLUMN c;", "ALTER TABLE t DROP CONSTRAINT k;", "CREATE TABLE t (c int);\nALTER TABLE t DROP COLUMN c;", null },
+        {
+            LintRules.NonConcurrentIndex,
+            "CREATE INDEX i ON t (x);",
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);",
+            "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);",
+            None
+        },
+        {
+            LintRules.NonConcurrentDropIndex,
+            "DROP INDEX i;",
+            "DROP INDEX CONCURRENTLY IF EXISTS i;",
+            "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);\nDROP INDEX i;",
+            None
+        },
+        {
+            LintRules.SetNotNull,
+            "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;",
+            "CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+            null
+        },
+        {
+            LintRules.NotNullWithoutDefault,
+            "ALTER TABLE t ADD COLUMN c int NOT NULL;",
+            "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0;",
+            "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN c int NOT NULL;",
+            null
+        },
+        {
+            LintRules.ConstraintWithoutNotValid,
+            "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);",
+            "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;",
+            "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);",
+            null
+        },
+        {
+            LintRules.ForeignKeyWithoutNotValid,
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);",
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;",
+            "CREATE TABLE t (u int);\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);",
+            null
+        },
+        {
+            LintRules.ValidateInSameTransaction,
+            "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;",
+            "ALTER TABLE t VALIDATE CONSTRAINT c;",
+            "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;",
+            null
+        },
+        {
+            LintRules.VolatileDefault,
+            "ALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();",
+            "ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();",
+            "CREATE TABLE t (x int);\nALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();",
+            null
+        },
+        {
+            LintRules.ColumnTypeChange,
+            "ALTER TABLE t ALTER COLUMN c TYPE bigint;",
+            "ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;",
+            "CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c SET DATA TYPE bigint;",
+            null
+        },
+        {
+            LintRules.PrimaryKeyWithoutIndex,
+            "ALTER TABLE t ADD PRIMARY KEY (id);",
+            "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;",
+            "CREATE TABLE t (id int);\nALTER TABLE t ADD PRIMARY KEY (id);",
+            null
+        },
+        {
+            LintRules.UniqueWithoutIndex,
+            "ALTER TABLE t ADD CONSTRAINT u UNIQUE (email);",
+            "ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX t_email;",
+            "CREATE TABLE t (email text);\nALTER TABLE t ADD CONSTRAINT u UNIQUE (email);",
+            null
+        },
+        {
+            LintRules.SerialPrimaryKey,
+            "ALTER TABLE t ADD COLUMN id bigserial PRIMARY KEY;",
+            "ALTER TABLE t ADD COLUMN id bigint;",
+            "CREATE TABLE t (x int);\nALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;",
+            null
+        },
+        {
+            LintRules.RenameColumn,
+            "ALTER TABLE t RENAME COLUMN a TO b;",
+            "ALTER TABLE t RENAME CONSTRAINT a TO b;",
+            "CREATE TABLE t (a int);\nALTER TABLE t RENAME COLUMN a TO b;",
+            null
+        },
+        {
+            LintRules.RenameTable,
+            "ALTER TABLE t RENAME TO t2;",
+            "ALTER INDEX i RENAME TO j;",
+            "CREATE TABLE t (a int);\nALTER TABLE t RENAME TO t2;",
+            null
+        },
+        {
+            LintRules.DropColumn,
+            "ALTER TABLE t DROP COLUMN c;",
+            "ALTER TABLE t DROP CONSTRAINT k;",
+            "CREATE TABLE t (c int);\nALTER TABLE t DROP COLUMN c;",
+            null
+        },
         { LintRules.DropTable, "DROP TABLE t;", "DROP VIEW v;", "CREATE TABLE t (c int);\nDROP TABLE t;", null },
-        { LintRules.DropNotNull, "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;", "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;", "CREATE TABLE t (c int NOT NULL);\nALTER TABLE t ALTER COLUMN c DROP NOT NULL;", null },
+        {
+            LintRules.DropNotNull,
+            "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;",
+            "CREATE TABLE t (c int NOT NULL);\nALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+            null
+        },
         { LintRules.TruncateCascade, "TRUNCATE t CASCADE;", "TRUNCATE t;", "CREATE TABLE t (c int);\nTRUNCATE TABLE t CASCADE;", null },
-        { LintRules.NonConcurrentReindex, "REINDEX TABLE t;", "REINDEX TABLE CONCURRENTLY t;", "CREATE TABLE t (c int);\nREINDEX TABLE t;", None },
-        { LintRules.NonConcurrentDetachPartition, "ALTER TABLE p DETACH PARTITION p1;", "ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;", "CREATE TABLE p (c int) PARTITION BY RANGE (c);\nALTER TABLE p DETACH PARTITION p1;", None },
-        { LintRules.TableRewrite, "CLUSTER t USING t_pkey;", "ALTER TABLE t SET (fillfactor = 70);", "CREATE TABLE t (c int);\nALTER TABLE t SET TABLESPACE fast;", null },
+        {
+            LintRules.NonConcurrentReindex,
+            "REINDEX TABLE t;",
+            "REINDEX TABLE CONCURRENTLY t;",
+            "CREATE TABLE t (c int);\nREINDEX TABLE t;",
+            None
+        },
+        {
+            LintRules.NonConcurrentDetachPartition,
+            "ALTER TABLE p DETACH PARTITION p1;",
+            "ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;",
+            "CREATE TABLE p (c int) PARTITION BY RANGE (c);\nALTER TABLE p DETACH PARTITION p1;",
+            None
+        },
+        {
+            LintRules.TableRewrite,
+            "CLUSTER t USING t_pkey;",
+            "ALTER TABLE t SET (fillfactor = 70);",
+            "CREATE TABLE t (c int);\nALTER TABLE t SET TABLESPACE fast;",
+            null
+        },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Each_rule_flags_the_risky_form_accepts_the_safe_one_and_is_silent_on_a_new_table(string rule, string flagged, string accepted, string context, string? headers)
+    public void Each_rule_flags_the_risky_form_accepts_the_safe_one_and_is_silent_on_a_new_table(
+        string rule,
+        string flagged,
+        string accepted,
+        string context,
+        string? headers)
     {
         var findings = Lint(flagged, headers: headers);
         var finding = Assert.Single(findings, f => f.Rule == rule);
@@ -80,11 +204,17 @@ public class SafetyRuleTests
     [Fact]
     public void Domains_with_constraints()
     {
-        var alter = Assert.Single(Lint("ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"), f => f.Rule == LintRules.DomainWithConstraint);
+        var alter = Assert.Single(
+            Lint("ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"),
+            f => f.Rule == LintRules.DomainWithConstraint);
         Assert.Equal(DiagnosticSeverity.Warning, alter.Severity);
-        Assert.DoesNotContain(LintRules.DomainWithConstraint, Rules(Lint("ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0) NOT VALID;")));
+        Assert.DoesNotContain(
+            LintRules.DomainWithConstraint,
+            Rules(Lint("ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0) NOT VALID;")));
 
-        var create = Assert.Single(Lint("CREATE DOMAIN positive AS int CHECK (VALUE > 0);", "DROP DOMAIN positive;"), f => f.Rule == LintRules.DomainWithConstraint);
+        var create = Assert.Single(
+            Lint("CREATE DOMAIN positive AS int CHECK (VALUE > 0);", "DROP DOMAIN positive;"),
+            f => f.Rule == LintRules.DomainWithConstraint);
         Assert.Equal(DiagnosticSeverity.Information, create.Severity);
         Assert.DoesNotContain(LintRules.DomainWithConstraint, Rules(Lint("CREATE DOMAIN email AS text;", "DROP DOMAIN email;")));
     }
@@ -143,7 +273,9 @@ public class SafetyRuleTests
             Assert.Equal(DiagnosticSeverity.Error, finding.Severity);
         }
 
-        Assert.DoesNotContain(LintRules.HistoryTableChange, Rules(Lint("DROP TABLE schema_migrations_old;", "CREATE TABLE schema_migrations_old (id int);")));
+        Assert.DoesNotContain(
+            LintRules.HistoryTableChange,
+            Rules(Lint("DROP TABLE schema_migrations_old;", "CREATE TABLE schema_migrations_old (id int);")));
 
         Assert.True(SharedMigrations.Core.Configuration.HistoryTableName.TryParse("ops.deploys", out var custom, out _));
         var options = new LintOptions { HistoryTable = custom! };
@@ -216,19 +348,54 @@ public class SafetyRuleTests
     [InlineData("ALTER TABLE t ALTER COLUMN c TYPE text", "t", "AccessExclusive", true, false, true, true)]
     [InlineData("ALTER TABLE t ALTER COLUMN c SET NOT NULL", "t", "AccessExclusive", false, true, true, true)]
     [InlineData("ALTER TABLE t VALIDATE CONSTRAINT c", "t", "ShareUpdateExclusive", false, true, false, false)]
-    [InlineData("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id)", "t", "ShareRowExclusive", false, true, false, true)]
-    [InlineData("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id)", "users", "ShareRowExclusive", false, false, false, true)]
+    [InlineData(
+        "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id)",
+        "t",
+        "ShareRowExclusive",
+        false,
+        true,
+        false,
+        true)]
+    [InlineData(
+        "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id)",
+        "users",
+        "ShareRowExclusive",
+        false,
+        false,
+        false,
+        true)]
     [InlineData("ALTER TABLE t ADD COLUMN c int DEFAULT 0", "t", "AccessExclusive", false, false, true, true)]
-    [InlineData("ALTER TABLE t SET (fillfactor = 80), ALTER COLUMN c SET STATISTICS 500", "t", "ShareUpdateExclusive", false, false, false, false)]
+    [InlineData(
+        "ALTER TABLE t SET (fillfactor = 80), ALTER COLUMN c SET STATISTICS 500",
+        "t",
+        "ShareUpdateExclusive",
+        false,
+        false,
+        false,
+        false)]
     [InlineData("ALTER TABLE t DETACH PARTITION p1 CONCURRENTLY", "t", "ShareUpdateExclusive", false, false, false, false)]
     [InlineData("ALTER TABLE t ENABLE TRIGGER tr", "t", "ShareRowExclusive", false, false, false, true)]
-    [InlineData("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", "t", "ShareRowExclusive", false, false, false, true)]
+    [InlineData(
+        "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+        "t",
+        "ShareRowExclusive",
+        false,
+        false,
+        false,
+        true)]
     [InlineData("LOCK TABLE t IN SHARE MODE", "t", "Share", false, false, false, true)]
     [InlineData("INSERT INTO t (a) VALUES (1)", "t", "RowExclusive", false, false, false, false)]
     [InlineData("UPDATE ONLY t SET a = 1", "t", "RowExclusive", false, false, false, false)]
     [InlineData("REFRESH MATERIALIZED VIEW CONCURRENTLY mv", "mv", "Exclusive", false, true, false, true)]
     [InlineData("REINDEX TABLE t", "t", "Share", false, true, false, true)]
-    public void Lock_modes_follow_the_postgres_documentation(string sql, string table, string mode, bool rewrites, bool scans, bool blocksReads, bool blocksWrites)
+    public void Lock_modes_follow_the_postgres_documentation(
+        string sql,
+        string table,
+        string mode,
+        bool rewrites,
+        bool scans,
+        bool blocksReads,
+        bool blocksWrites)
     {
         var model = Model(sql);
         var tableLock = Assert.Single(model.Locks, l => l.Table.Key == table);
@@ -244,16 +411,25 @@ public class SafetyRuleTests
     [Fact]
     public void Lint_ignore_on_the_line_before_or_at_the_end_of_the_line_silences_that_rule_only()
     {
-        Assert.Empty(Lint("-- lint:ignore DropColumn nothing reads it since release 41\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;"));
+        Assert.Empty(Lint(
+            "-- lint:ignore DropColumn nothing reads it since release 41\nALTER TABLE t DROP COLUMN c;",
+            "ALTER TABLE t ADD COLUMN c int;"));
         Assert.Empty(Lint("ALTER TABLE t DROP COLUMN c; -- lint:ignore DropColumn unused since 41", "ALTER TABLE t ADD COLUMN c int;"));
         Assert.Empty(Lint("ALTER TABLE t\n  DROP COLUMN c; -- lint:ignore DropColumn unused since 41", "ALTER TABLE t ADD COLUMN c int;"));
-        Assert.Empty(Lint("-- lint:ignore DropColumn,DropWithoutRestore unused, and restored from backup if ever\nALTER TABLE t DROP COLUMN c;"));
+        Assert.Empty(Lint("-- lint:ignore DropColumn,DropWithoutRestore unused, and restored from backup if ever\nALTER TABLE t DROP " +
+            "COLUMN c;"));
 
         // Another rule is not silenced, nor the next statement.
-        Assert.Equal([LintRules.DropColumn], Rules(Lint("-- lint:ignore RenameColumn reason\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
-        Assert.Equal([LintRules.DropColumn], Rules(Lint("-- lint:ignore DropColumn reason\nSELECT 1;\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
+        Assert.Equal(
+            [LintRules.DropColumn],
+            Rules(Lint("-- lint:ignore RenameColumn reason\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
+        Assert.Equal(
+            [LintRules.DropColumn],
+            Rules(Lint("-- lint:ignore DropColumn reason\nSELECT 1;\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
         // A trailing comment of the previous statement does not reach the next line.
-        Assert.Equal([LintRules.DropColumn], Rules(Lint("SELECT 1; -- lint:ignore DropColumn reason\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
+        Assert.Equal(
+            [LintRules.DropColumn],
+            Rules(Lint("SELECT 1; -- lint:ignore DropColumn reason\nALTER TABLE t DROP COLUMN c;", "ALTER TABLE t ADD COLUMN c int;")));
     }
 
     [Fact]
@@ -309,7 +485,8 @@ public class SafetyRuleTests
     [Fact]
     public void Diagnostic_carries_column_statement_table_lock_and_fix()
     {
-        var finding = Assert.Single(Lint("SELECT 1;\n   CREATE INDEX users_email_idx ON public.users USING btree (lower(email)) WHERE deleted_at IS NULL;"));
+        var finding = Assert.Single(Lint("SELECT 1;\n   CREATE INDEX users_email_idx ON public.users USING btree (lower(email)) WHERE " +
+            "deleted_at IS NULL;"));
         Assert.Equal((3, 4), (finding.Line, finding.Column));
         Assert.Equal("CREATE INDEX users_email_idx ON public.users USING btree ...", finding.Statement);
         Assert.Equal("public.users", finding.Table);

@@ -46,10 +46,21 @@ public partial class CiExampleTests
         CheckCommands(scripts.Select(s => s.Script));
         var fleet = scripts.Where(s => s.Job == "migrate").ToArray();
         Assert.Contains(fleet, s => s.Condition is null && s.Script.Contains("Test-Migration -Quiet") && s.Script.Contains("exit 1"));
-        Assert.Contains(fleet, s => s.Condition == "github.event_name == 'pull_request'" && s.Script.Contains("Invoke-MigrationUp -WhatIf") && s.Script.Contains("Get-MigrationStatus -Summary"));
-        Assert.Contains(fleet, s => s.Condition is { } c && c.Contains("github.event_name == 'push'") && c.Contains("refs/heads/main") && s.Script.Contains("Invoke-MigrationUp -ErrorAction Stop"));
+        Assert.Contains(
+            fleet,
+            s =>
+                s.Condition == "github.event_name == 'pull_request'" && s.Script.Contains(
+                    "Invoke-MigrationUp -WhatIf") && s.Script.Contains("Get-MigrationStatus -Summary"));
+        Assert.Contains(
+            fleet,
+            s =>
+                s.Condition is { } c && c.Contains(
+                    "github.event_name == 'push'") && c.Contains("refs/heads/main") && s.Script.Contains("Invoke-MigrationUp " +
+                        "-ErrorAction Stop"));
         Assert.Contains(fleet, s => s.Script.Contains("Install-PSResource"));
-        Assert.All(scripts.Where(s => s.Script.Contains("Invoke-MigrationUp") && !s.Script.Contains("-WhatIf")), s => Assert.Contains("refs/heads/main", s.Condition));
+        Assert.All(
+            scripts.Where(s => s.Script.Contains("Invoke-MigrationUp") && !s.Script.Contains("-WhatIf")),
+            s => Assert.Contains("refs/heads/main", s.Condition));
 
         // The pull-request verification job: the file check, round trips on its own service container, the schema files current.
         var verify = (YamlMappingNode)jobs.Children[new YamlScalarNode("verify")];
@@ -80,7 +91,9 @@ public partial class CiExampleTests
         Assert.Equal(["verify", "migrate"], jobs.Keys);
         foreach (var step in Sequence(jobs["migrate"], "steps").Cast<YamlMappingNode>())
         {
-            Assert.False(step.Children.ContainsKey(new YamlScalarNode("script")) || step.Children.ContainsKey(new YamlScalarNode("bash")), "only PowerShell steps");
+            Assert.False(
+                step.Children.ContainsKey(new YamlScalarNode("script")) || step.Children.ContainsKey(new YamlScalarNode("bash")),
+                "only PowerShell steps");
             if (Scalar(step, "task") is not { } task)
             {
                 continue;
@@ -96,12 +109,22 @@ public partial class CiExampleTests
 
         CheckCommands(scripts.Select(s => s.Script));
         Assert.Contains(scripts, s => s.Condition is null && s.Script.Contains("Test-Migration -Quiet") && s.Script.Contains("exit 1"));
-        Assert.Contains(scripts, s => s.Condition is { } c && c.Contains("'PullRequest'") && s.Script.Contains("Invoke-MigrationUp -WhatIf") && s.Script.Contains("Get-MigrationStatus -Summary"));
-        Assert.Contains(scripts, s => s.Condition is { } c && c.Contains("refs/heads/main") && s.Script.Contains("Invoke-MigrationUp -ErrorAction Stop"));
+        Assert.Contains(
+            scripts,
+            s =>
+                s.Condition is { } c && c.Contains(
+                    "'PullRequest'") && s.Script.Contains(
+                        "Invoke-MigrationUp -WhatIf") && s.Script.Contains("Get-MigrationStatus -Summary"));
+        Assert.Contains(
+            scripts,
+            s => s.Condition is { } c && c.Contains("refs/heads/main") && s.Script.Contains("Invoke-MigrationUp -ErrorAction Stop"));
         Assert.Contains(scripts, s => s.Script.Contains("Install-PSResource"));
 
         // Every step that reaches a database gets the passwords through env:, and no script spells a secret macro.
-        foreach (var (_, script, step) in scripts.Where(s => s.Script.Contains("Invoke-MigrationUp") || s.Script.Contains("Get-MigrationStatus")))
+        foreach (var (
+            _,
+            script,
+            step) in scripts.Where(s => s.Script.Contains("Invoke-MigrationUp") || s.Script.Contains("Get-MigrationStatus")))
         {
             var env = Map(step, "env");
             foreach (var secret in new[] { "AUTH_DB_PASSWORD", "NOTIFICATION_DB_PASSWORD", "BILLING_DB_PASSWORD" })
@@ -118,9 +141,13 @@ public partial class CiExampleTests
         Assert.Contains("'PullRequest'", Scalar(verify, "condition"));
         var container = Scalar(Map(verify, "services"), "postgres");
         var containers = Sequence(Map(root, "resources"), "containers").Cast<YamlMappingNode>();
-        Assert.Contains(containers, c => Scalar(c, "container") == container && Scalar(c, "image")!.StartsWith("postgres:", StringComparison.Ordinal));
+        Assert.Contains(
+            containers,
+            c => Scalar(c, "container") == container && Scalar(c, "image")!.StartsWith("postgres:", StringComparison.Ordinal));
         Assert.DoesNotContain("group", File.ReadAllText(ExamplePath("azure-pipelines.yml")).Split("- job: migrate")[0].Split("jobs:")[1]);
-        Assert.Contains("group", Sequence(jobs["migrate"], "variables").Cast<YamlMappingNode>().SelectMany(v => v.Children.Keys).Select(k => k.ToString()));
+        Assert.Contains(
+            "group",
+            Sequence(jobs["migrate"], "variables").Cast<YamlMappingNode>().SelectMany(v => v.Children.Keys).Select(k => k.ToString()));
         var checks = new List<string>();
         foreach (var step in Sequence(verify, "steps").Cast<YamlMappingNode>())
         {
@@ -144,7 +171,9 @@ public partial class CiExampleTests
         Assert.All(checks, s => Assert.DoesNotMatch(@"\$\((\w*(PASSWORD|TOKEN|AccessToken)\w*)\)", s));
     }
 
-    /// <summary>Every Verb-Noun command of the module that a script calls is exported, and every parameter it passes is one of its own (or common).</summary>
+    /// <summary>
+    /// Every Verb-Noun command of the module that a script calls is exported, and every parameter it passes is one of its own (or common).
+    /// </summary>
     private static void CheckCommands(IEnumerable<string> scripts)
     {
         var exported = ExportedCommands();
@@ -154,12 +183,15 @@ public partial class CiExampleTests
             foreach (Match call in CommandCall().Matches(script))
             {
                 var command = call.Groups["command"].Value;
-                Assert.True(exported.Contains(command), $"{command} is not a command of the module (CmdletsToExport: {string.Join(", ", exported)})");
+                Assert.True(
+                    exported.Contains(command),
+                    $"{command} is not a command of the module (CmdletsToExport: {string.Join(", ", exported)})");
                 var parameters = DocumentedParameters(command);
                 foreach (Capture parameter in call.Groups["parameter"].Captures)
                 {
                     Assert.True(
-                        parameters.Contains(parameter.Value) || CommonParameters.Contains(parameter.Value, StringComparer.OrdinalIgnoreCase),
+                        parameters.Contains(parameter.Value)
+                            || CommonParameters.Contains(parameter.Value, StringComparer.OrdinalIgnoreCase),
                         $"{command} has no parameter -{parameter.Value} (docs/commands/{command}.md)");
                 }
 
@@ -174,21 +206,30 @@ public partial class CiExampleTests
     {
         var manifest = File.ReadAllText(Path.Combine(RepositoryRoot, "module", "SharedMigrations.psd1"));
         var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)", RegexOptions.Singleline).Groups["list"].Value;
-        return Regex.Matches(block, "'(?<name>[A-Za-z]+-[A-Za-z]+)'").Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return Regex.Matches(
+            block,
+            "'(?<name>[A-Za-z]+-[A-Za-z]+)'").Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     private static HashSet<string> DocumentedParameters(string command)
     {
         var doc = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "commands", command + ".md"));
-        return Regex.Matches(doc, @"^### -(?<name>\w+)", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return Regex.Matches(
+            doc,
+            @"^### -(?<name>\w+)",
+            RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     // A call of one of the module's commands (a *-Migration* noun) and the parameter names up to the end of its pipeline element.
-    [GeneratedRegex(@"\b(?<command>(?:Get|Invoke|Undo|New|Repair|Test)-Migration\w*)\b(?:[^|;\r\n(){}]*?\s-(?<parameter>[A-Za-z]+)(?=[\s:)]|$))*", RegexOptions.Multiline)]
+    [GeneratedRegex(
+        @"\b(?<command>(?:Get|Invoke|Undo|New|Repair|Test)-Migration\w*)\b(?:[^|;\r\n(){}]*?\s-(?<parameter>[A-Za-z]+)(?=[\s:)]|$))*",
+        RegexOptions.Multiline)]
     private static partial Regex CommandCall();
 
     private static IEnumerable<string> SecretLines(string text) =>
-        text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Contains("secrets.", StringComparison.Ordinal) && !l.TrimStart().StartsWith('#'));
+        text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Contains(
+            "secrets.",
+            StringComparison.Ordinal) && !l.TrimStart().StartsWith('#'));
 
     private static YamlMappingNode Load(string name)
     {

@@ -27,7 +27,10 @@ public class DotnetServiceExampleTests
         Assert.True(await db.TableExistsAsync("orders"));
         Assert.True(await db.TableExistsAsync("order_lines"));
         Assert.Equal([1L, 2L], await db.AppliedVersionsAsync());
-        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded AND service = 'orders-service'"));
+        Assert.Equal(
+            2,
+            await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded AND service = " +
+                "'orders-service'"));
 
         // Second start: nothing new.
         var second = await RunAsync(connection);
@@ -42,7 +45,8 @@ public class DotnetServiceExampleTests
             CopyServiceFolder(ExampleOutput, folder);
             File.WriteAllText(
                 Path.Combine(folder, "migrations", "003_add_order_note.sql"),
-                "-- Migration: add_order_note\n\n-- +++++ UP\nALTER TABLE orders ADD COLUMN note text;\nUPDATE orders\n   SET note = nope;\n\n-- +++++ DOWN\nALTER TABLE orders DROP COLUMN note;\n");
+                "-- Migration: add_order_note\n\n-- +++++ UP\nALTER TABLE orders ADD COLUMN note text;\nUPDATE orders\n   SET note = " +
+                    "nope;\n\n-- +++++ DOWN\nALTER TABLE orders DROP COLUMN note;\n");
 
             var broken = await RunAsync(connection, folder);
             Assert.True(broken.ExitCode == 1, broken.Output);
@@ -51,7 +55,8 @@ public class DotnetServiceExampleTests
             Assert.Contains("MigrationFailed", broken.Output);
             Assert.DoesNotContain(connection.Password!, broken.Output + first.Output + second.Output);
             Assert.Equal([1L, 2L], await db.AppliedVersionsAsync());
-            Assert.False(await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note')"));
+            Assert.False(await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' " +
+                "AND column_name = 'note')"));
         }
         finally
         {
@@ -73,9 +78,12 @@ public class DotnetServiceExampleTests
     {
         get
         {
-            var configuration = typeof(DotnetServiceExampleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+            var configuration = typeof(DotnetServiceExampleTests)
+                .Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
             var output = Path.Combine(RepositoryRoot, "examples", "dotnet-service", "bin", configuration, "net10.0");
-            Assert.True(File.Exists(Path.Combine(output, "OrdersService.dll")), $"examples/dotnet-service is not built in {output}: build the solution (dotnet pwsh ./build.ps1 Build).");
+            Assert.True(
+                File.Exists(Path.Combine(output, "OrdersService.dll")),
+                $"examples/dotnet-service is not built in {output}: build the solution (dotnet pwsh ./build.ps1 Build).");
             return output;
         }
     }
@@ -107,9 +115,12 @@ public class DotnetServiceExampleTests
     }
 
     /// <summary>Starts the example as a deployment would: connection settings in ORDERS_DB_* variables, no PG* variables.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(NpgsqlConnectionStringBuilder connection, string? serviceFolder = null)
+    private static async Task<(int ExitCode, string Output)> RunAsync(
+        NpgsqlConnectionStringBuilder connection,
+        string? serviceFolder = null)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        var info = new ProcessStartInfo(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -563,7 +563,17 @@ public class SqlStatementSplitterTests
         Gen.Frequency(
             (3, (IGen<string>)Gen.Char["';\"$-/*\\eEuU&() \r\n\tab_1ü\u00A0\uFEFF"].Array[0, 40].Select(chars => new string(chars))),
             (1, Gen.String),
-            (2, Gen.Select(Gen.OneOf(Middles.Concat(Tails).Concat(Separators).Concat(["'", "\"", "$", "$a$", "/*", "*/", "E'", "--"]).ToArray()).Array[0, 12], parts => string.Concat(parts))));
+            (2, Gen.Select(
+                Gen.OneOf(Middles.Concat(Tails).Concat(Separators).Concat([
+                    "'",
+                    "\"",
+                    "$",
+                    "$a$",
+                    "/*",
+                    "*/",
+                    "E'",
+                    "--"]).ToArray()).Array[0, 12],
+                parts => string.Concat(parts))));
 
     [Fact]
     [Trait("Category", "Reliability")]

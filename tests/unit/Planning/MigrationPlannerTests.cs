@@ -19,7 +19,12 @@ public class MigrationPlannerTests
         var files = new MigrationLoader(folder.MigrationsPath).Load();
         var history = Applied(files, 1, 2);
 
-        var plan = MigrationPlanner.PlanDown(files, history, new DownRequest(0, null, true, false), new Dictionary<long, string?>(), Target);
+        var plan = MigrationPlanner.PlanDown(
+            files,
+            history,
+            new DownRequest(0, null, true, false),
+            new Dictionary<long, string?>(),
+            Target);
 
         Assert.True(plan.CanRun);
         Assert.Equal([2L, 1L], plan.Steps.Select(s => s.Step.Version));
@@ -37,8 +42,18 @@ public class MigrationPlannerTests
         var files = new MigrationLoader(folder.MigrationsPath).Load();
         var history = Applied(files, 1, 2);
 
-        var refused = MigrationPlanner.PlanDown(files, history, new DownRequest(null, 2, true, false), new Dictionary<long, string?>(), Target);
-        var forced = MigrationPlanner.PlanDown(files, history, new DownRequest(null, 2, true, true), new Dictionary<long, string?>(), Target);
+        var refused = MigrationPlanner.PlanDown(
+            files,
+            history,
+            new DownRequest(null, 2, true, false),
+            new Dictionary<long, string?>(),
+            Target);
+        var forced = MigrationPlanner.PlanDown(
+            files,
+            history,
+            new DownRequest(null, 2, true, true),
+            new Dictionary<long, string?>(),
+            Target);
 
         Assert.False(refused.CanRun);
         Assert.Equal(2, refused.Unsafe!.Version);
@@ -56,10 +71,22 @@ public class MigrationPlannerTests
         folder.Add("001_a.sql", "SELECT 1;", "SELECT -1;");
         var files = new MigrationLoader(folder.MigrationsPath).Load();
         var modified = new HistorySnapshot(true, [new AppliedMigration { Version = 1, Name = "a", Checksum = "sha256:00", Rank = 1 }]);
-        var failed = new HistorySnapshot(true, [.. Applied(files, 1).Records, new AppliedMigration { Version = 2, Name = "b", IsFailed = true, Rank = 2 }]);
+        var failed = new HistorySnapshot(
+            true,
+            [.. Applied(files, 1).Records, new AppliedMigration { Version = 2, Name = "b", IsFailed = true, Rank = 2 }]);
 
-        var onModified = MigrationPlanner.PlanDown(files, modified, new DownRequest(null, null, true, false), new Dictionary<long, string?>(), Target);
-        var onFailed = MigrationPlanner.PlanDown(files, failed, new DownRequest(null, null, true, true), new Dictionary<long, string?>(), Target);
+        var onModified = MigrationPlanner.PlanDown(
+            files,
+            modified,
+            new DownRequest(null, null, true, false),
+            new Dictionary<long, string?>(),
+            Target);
+        var onFailed = MigrationPlanner.PlanDown(
+            files,
+            failed,
+            new DownRequest(null, null, true, true),
+            new Dictionary<long, string?>(),
+            Target);
 
         Assert.Contains("001_a.sql changed since it was applied", onModified.Unsafe!.Message);
         var refusal = Assert.Single(onFailed.Refusals);
@@ -74,7 +101,9 @@ public class MigrationPlannerTests
         using var folder = new ServiceFolder();
         folder.Add("001_a.sql", "SELECT 1;", "SELECT -1;");
         var files = new MigrationLoader(folder.MigrationsPath).Load();
-        var history = new HistorySnapshot(true, [.. Applied(files, 1).Records, new AppliedMigration { Version = 7, Name = "gone", Checksum = "sha256:07", Rank = 2 }]);
+        var history = new HistorySnapshot(
+            true,
+            [.. Applied(files, 1).Records, new AppliedMigration { Version = 7, Name = "gone", Checksum = "sha256:07", Rank = 2 }]);
         var request = new DownRequest(null, null, true, false);
 
         Assert.Equal([7L], MigrationPlanner.RecordedDownsNeeded(files, history, request));
@@ -104,7 +133,9 @@ public class MigrationPlannerTests
 
         var steps = MigrationPlanner.PlanRepair(files, history, Target);
 
-        Assert.Equal([(2L, PlannedStepKind.AcceptChecksum), (3L, PlannedStepKind.ClearFailed)], steps.Select(s => (s.Step.Version, s.Step.Kind)));
+        Assert.Equal(
+            [(2L, PlannedStepKind.AcceptChecksum), (3L, PlannedStepKind.ClearFailed)],
+            steps.Select(s => (s.Step.Version, s.Step.Kind)));
     }
 
     private static HistorySnapshot Applied(MigrationSet files, params long[] versions) =>

@@ -46,8 +46,12 @@ public class ConcurrencyTests(ITestOutputHelper output)
         Assert.Equal(Migrations - 1, await db.ScalarAsync<long>("SELECT count(*) FROM log"));
         Assert.Equal(Migrations - 1, await db.ScalarAsync<long>("SELECT count(DISTINCT n) FROM log"));
         Assert.Equal(Migrations, (await db.AppliedVersionsAsync()).Count);
-        Assert.Equal(Migrations, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded"));
-        Assert.Equal(Migrations, await db.ScalarAsync<long>("SELECT count(DISTINCT version) FROM schema_migrations_log WHERE direction = 'up'"));
+        Assert.Equal(
+            Migrations,
+            await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE direction = 'up' AND succeeded"));
+        Assert.Equal(
+            Migrations,
+            await db.ScalarAsync<long>("SELECT count(DISTINCT version) FROM schema_migrations_log WHERE direction = 'up'"));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations_log WHERE NOT succeeded"));
 
         // A run that waited was told so, once, with the holder; a run that did not wait was not told.
@@ -69,9 +73,13 @@ public class ConcurrencyTests(ITestOutputHelper output)
 
         var waiting = results.Count(r => r.LockWaited > TimeSpan.Zero);
         Assert.True(waiting >= 1, "at least one of 16 runs started together must have waited for another");
-        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        Assert.Equal(
+            0,
+            await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid " +
+                "FROM pg_database WHERE datname = current_database())"));
         output.WriteLine(
             $"FIGURE concurrency-engine: {Runs} parallel runs, {Migrations} migrations, each applied once; {waiting} runs waited " +
-            $"(longest {results.Max(r => r.LockWaited).TotalSeconds:0.00} s); {results.Count(r => r.Results.Count > 0)} run(s) applied something; {watch.Elapsed.TotalSeconds:0.0} s");
+            $"(longest {results.Max(r => r.LockWaited).TotalSeconds:0.00} s); {results.Count(r => r.Results.Count > 0)} run(s) applied " +
+                $"something; {watch.Elapsed.TotalSeconds:0.0} s");
     }
 }

@@ -7,7 +7,10 @@ using Xunit.Abstractions;
 
 namespace SharedMigrations.Tests.Reliability;
 
-/// <summary>database.connect_timeout and database.connect_retries: a host that never answers fails within the timeout, retried with backoff, and says where.</summary>
+/// <summary>
+/// database.connect_timeout and database.connect_retries: a host that never answers fails within the timeout, retried with backoff, and
+/// says where.
+/// </summary>
 [Trait("Category", "Reliability")]
 public class ConnectionTests(ITestOutputHelper output)
 {
@@ -17,15 +20,18 @@ public class ConnectionTests(ITestOutputHelper output)
         await using var silent = new SilentServer();
         using var folder = new ServiceFolder("inventory");
         folder.Config(
-            "database:\n  host: " + silent.Host + "\n  port: " + silent.Port + "\n  username: app\n  password: Sm-Hang-Secret\n  database: inventory\n" +
+            "database:\n  host: " + silent.Host + "\n  port: " + silent.Port
+                + "\n  username: app\n  password: Sm-Hang-Secret\n  database: inventory\n" +
             "  connect_timeout: 1s\n  connect_retries: 2\n");
         folder.Add("001_a.sql", "SELECT 1;");
 
         var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<DatabaseConnectionException>(() => MigrationService.ForService(folder.Definition()).RunMigrationsAsync());
+        var ex = await Assert.ThrowsAsync<DatabaseConnectionException>(
+            () => MigrationService.ForService(folder.Definition()).RunMigrationsAsync());
         watch.Stop();
 
-        // The first attempt and two retries (a loaded machine may see Npgsql reconnect once within an attempt, after SSL negotiation failed).
+        // The first attempt and two retries (a loaded machine may see Npgsql reconnect once within an attempt, after SSL negotiation
+        // failed).
         Assert.InRange(silent.Accepted, 3, 6);
         Assert.Equal("DatabaseUnreachable", ex.ErrorId);
         Assert.Equal("inventory", ex.Service);
@@ -36,7 +42,8 @@ public class ConnectionTests(ITestOutputHelper output)
 
         // 3 attempts of 1 s and backoff of 0.25 + 0.5 s; the bound only proves the timeout fired instead of hanging.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3 + 0.75 + 10), $"took {watch.Elapsed}");
-        output.WriteLine($"FIGURE connect-timeout: connect_timeout 1s, connect_retries 2: 3 attempts ({silent.Accepted} TCP connections), failed after {watch.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"FIGURE connect-timeout: connect_timeout 1s, connect_retries 2: 3 attempts ({silent.Accepted} TCP " +
+            $"connections), failed after {watch.Elapsed.TotalSeconds:0.00} s");
     }
 
     [Fact]
@@ -44,11 +51,13 @@ public class ConnectionTests(ITestOutputHelper output)
     {
         await using var silent = new SilentServer();
         using var folder = new ServiceFolder("inventory");
-        folder.Config("database:\n  host: " + silent.Host + "\n  port: " + silent.Port + "\n  username: app\n  database: inventory\n  connect_timeout: 1s\n  connect_retries: 0\n");
+        folder.Config("database:\n  host: " + silent.Host + "\n  port: " + silent.Port + "\n  username: app\n  database: inventory\n  " +
+            "connect_timeout: 1s\n  connect_retries: 0\n");
         folder.Add("001_a.sql", "SELECT 1;");
 
         var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<DatabaseConnectionException>(() => MigrationService.ForService(folder.Definition()).GetStatusAsync());
+        var ex = await Assert.ThrowsAsync<DatabaseConnectionException>(
+            () => MigrationService.ForService(folder.Definition()).GetStatusAsync());
 
         Assert.InRange(silent.Accepted, 1, 2);
         Assert.Contains($"{silent.Host}:{silent.Port}", ex.Message);
@@ -66,7 +75,11 @@ public class ConnectionTests(ITestOutputHelper output)
 
         var run = folder.Service(db.ConnectionString).RunMigrationsAsync();
         const string Sleeping = "application_name LIKE 'SharedMigrations reports@%' AND state = 'active' AND query LIKE '%pg_sleep%'";
-        await Poll.UntilAsync(async () => await db.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE {Sleeping}") > 0, TimeSpan.FromSeconds(60), "002_slow.sql to run", run);
+        await Poll.UntilAsync(
+            async () => await db.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE {Sleeping}") > 0,
+            TimeSpan.FromSeconds(60),
+            "002_slow.sql to run",
+            run);
         await db.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {Sleeping}");
 
         var ex = await Assert.ThrowsAsync<DatabaseConnectionException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -75,7 +88,10 @@ public class ConnectionTests(ITestOutputHelper output)
         Assert.Contains("002_slow.sql", ex.Message);
         Assert.Equal([1L], await db.AppliedVersionsAsync());
         Assert.False(await db.TableExistsAsync("slow"));
-        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        Assert.Equal(
+            0,
+            await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid " +
+                "FROM pg_database WHERE datname = current_database())"));
 
         await db.ExecuteAsync("UPDATE ctl SET seconds = 0");
         Assert.Equal([2L], (await folder.Service(db.ConnectionString).RunMigrationsAsync()).Results.Select(r => r.Version));

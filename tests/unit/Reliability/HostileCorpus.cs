@@ -66,9 +66,17 @@ public static class HostileCorpus
         yield return Migration("marker: BOM only", "001_a.sql", "\uFEFF", NoLineChecked);
         yield return Migration("marker: headers only", "001_a.sql", "-- Migration: a\n-- Description: nothing below\n", NoLineChecked);
         yield return Migration("marker: DOWN only", "001_a.sql", "-- +++++ DOWN\nDROP TABLE t;\n", 1);
-        yield return Migration("marker: DOWN before UP", "001_a.sql", "-- Migration: a\n-- +++++ DOWN\nDROP TABLE t;\n-- +++++ UP\nCREATE TABLE t (id int);\n", 2);
+        yield return Migration(
+            "marker: DOWN before UP",
+            "001_a.sql",
+            "-- Migration: a\n-- +++++ DOWN\nDROP TABLE t;\n-- +++++ UP\nCREATE TABLE t (id int);\n",
+            2);
         yield return Migration("marker: two UP", "001_a.sql", "-- +++++ UP\nSELECT 1;\n-- +++++ UP\nSELECT 2;\n", 3);
-        yield return Migration("marker: two DOWN", "001_a.sql", "-- +++++ UP\nSELECT 1;\n-- +++++ DOWN\nSELECT 2;\n-- +++++ DOWN\nSELECT 3;\n", 5);
+        yield return Migration(
+            "marker: two DOWN",
+            "001_a.sql",
+            "-- +++++ UP\nSELECT 1;\n-- +++++ DOWN\nSELECT 2;\n-- +++++ DOWN\nSELECT 3;\n",
+            5);
         yield return Migration("marker: four plus signs", "001_a.sql", "-- ++++ UP\nSELECT 1;\n", 1, errors: 2);
         yield return Migration("marker: six plus signs", "001_a.sql", "-- ++++++ UP\nSELECT 1;\n", 1, errors: 2);
         yield return Migration("marker: UPP", "001_a.sql", "-- +++++ UPP\nSELECT 1;\n", 1, errors: 2);
@@ -77,41 +85,88 @@ public static class HostileCorpus
         yield return Migration("marker: bare plus signs", "001_a.sql", "-- +++++ UP\nSELECT 1;\n-- +++++\n", 3);
         yield return Migration("marker: two plus signs", "001_a.sql", "-- ++ up\nSELECT 1;\n", 1, errors: 2);
         yield return Migration("marker: trailing comment", "001_a.sql", "-- +++++ UP -- the up part\nSELECT 1;\n", 1, errors: 2);
-        yield return Migration("marker: SQL before UP", "001_a.sql", "-- Description: d\nCREATE TABLE t (id int);\n-- +++++ UP\nSELECT 1;\n", 2);
+        yield return Migration(
+            "marker: SQL before UP",
+            "001_a.sql",
+            "-- Description: d\nCREATE TABLE t (id int);\n-- +++++ UP\nSELECT 1;\n",
+            2);
         yield return Migration("marker: junk marker in UP", "001_a.sql", "-- +++++ UP\nSELECT 1;\n-- ++ oops\nSELECT 2;\n", 3);
         yield return Migration("marker: marker inside a string", "001_a.sql", "-- +++++ UP\nSELECT '\n-- +++++ DOWN\n';\n", 2, errors: 2);
-        yield return Migration("marker: 40000 blanks after the marker", "001_a.sql", "-- +++++ UP" + new string(' ', 40_000) + "x\nSELECT 1;\n", 1, errors: 2);
+        yield return Migration(
+            "marker: 40000 blanks after the marker",
+            "001_a.sql",
+            "-- +++++ UP" + new string(' ', 40_000) + "x\nSELECT 1;\n",
+            1,
+            errors: 2);
 
         // ---- headers
         yield return Migration("header: Transaction maybe", "001_a.sql", "-- Transaction: maybe\n-- +++++ UP\nSELECT 1;\n", 1);
-        yield return Migration("header: Transaction none please", "001_a.sql", "-- Migration: a\n-- Transaction: NONE please\n-- +++++ UP\nSELECT 1;\n", 2);
+        yield return Migration(
+            "header: Transaction none please",
+            "001_a.sql",
+            "-- Migration: a\n-- Transaction: NONE please\n-- +++++ UP\nSELECT 1;\n",
+            2);
         yield return Migration("header: Transaction empty", "001_a.sql", "-- Transaction:\n-- +++++ UP\nSELECT 1;\n", 1);
         string[] badRequires = ["svc", "@3", "svc@", "svc@-1", "svc@99999999999999999999", "svc@1.5", "../etc@1", "svc@0x10"];
         foreach (var requirement in badRequires)
         {
-            yield return Migration($"header: Requires {requirement}", "001_a.sql", $"-- Migration: a\n-- Requires: {requirement}\n-- +++++ UP\nSELECT 1;\n", 2);
+            yield return Migration(
+                $"header: Requires {requirement}",
+                "001_a.sql",
+                $"-- Migration: a\n-- Requires: {requirement}\n-- +++++ UP\nSELECT 1;\n",
+                2);
         }
 
         yield return Migration("header: Requires empty", "001_a.sql", "-- Requires:\n-- +++++ UP\nSELECT 1;\n", 1);
-        yield return Migration("header: Requires with injection", "001_a.sql", "-- Requires: svc@3; DROP TABLE users\n-- +++++ UP\nSELECT 1;\n", 1, errors: 4);
-        yield return Migration("header: 40000 blanks inside a bad Requires", "001_a.sql", "-- Requires: a" + new string(' ', 40_000) + "b\n-- +++++ UP\nSELECT 1;\n", 1, errors: 2);
+        yield return Migration(
+            "header: Requires with injection",
+            "001_a.sql",
+            "-- Requires: svc@3; DROP TABLE users\n-- +++++ UP\nSELECT 1;\n",
+            1,
+            errors: 4);
+        yield return Migration(
+            "header: 40000 blanks inside a bad Requires",
+            "001_a.sql",
+            "-- Requires: a" + new string(' ', 40_000) + "b\n-- +++++ UP\nSELECT 1;\n",
+            1,
+            errors: 2);
 
         // ---- encodings (line: where the bad byte is)
         yield return Bytes("encoding: UTF-16 LE", "001_a.sql", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(Valid)], 1);
         yield return Bytes("encoding: UTF-16 BE", "001_a.sql", [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes(Valid)], 1);
         yield return Bytes("encoding: UTF-32 LE", "001_a.sql", [0xFF, 0xFE, 0x00, 0x00, .. Encoding.UTF32.GetBytes(Valid)], 1);
-        yield return Bytes("encoding: invalid UTF-8 pair", "001_a.sql", Utf8Then("-- +++++ UP\nSELECT 1;\nSELECT '", [0xC3, 0x28], "';\n"), 3);
+        yield return Bytes(
+            "encoding: invalid UTF-8 pair",
+            "001_a.sql",
+            Utf8Then("-- +++++ UP\nSELECT 1;\nSELECT '", [0xC3, 0x28], "';\n"),
+            3);
         yield return Bytes("encoding: lone continuation byte", "001_a.sql", Utf8Then("-- +++++ UP\n", [0x80], "\n"), 2);
         yield return Bytes("encoding: overlong slash", "001_a.sql", Utf8Then("-- +++++ UP\nSELECT 1;\n-- ", [0xC0, 0xAF], "\n"), 3);
         yield return Bytes("encoding: UTF-8 encoded surrogate", "001_a.sql", Utf8Then("-- +++++ UP\n", [0xED, 0xA0, 0x80], "\n"), 2);
-        yield return Bytes("encoding: Latin-1 e-acute", "001_a.sql", Utf8Then("-- Description: caf", [0xE9], "\n-- +++++ UP\nSELECT 1;\n"), 1);
-        yield return Bytes("encoding: truncated sequence at the end", "001_a.sql", Utf8Then("-- +++++ UP\nSELECT 1;\n", [0xE2, 0x82], string.Empty), 3);
+        yield return Bytes(
+            "encoding: Latin-1 e-acute",
+            "001_a.sql",
+            Utf8Then("-- Description: caf", [0xE9], "\n-- +++++ UP\nSELECT 1;\n"),
+            1);
+        yield return Bytes(
+            "encoding: truncated sequence at the end",
+            "001_a.sql",
+            Utf8Then("-- +++++ UP\nSELECT 1;\n", [0xE2, 0x82], string.Empty),
+            3);
         yield return Bytes("encoding: 0xFF byte", "001_a.sql", Utf8Then("-- +++++ UP\nSELECT 1;\n", [0xFF], "\n"), 3);
-        yield return Bytes("encoding: NUL in a line", "001_a.sql", Utf8Then("-- +++++ UP\nSELECT 1;\nSELECT 2;\nSELECT ", [0x00], "3;\n"), 4);
+        yield return Bytes(
+            "encoding: NUL in a line",
+            "001_a.sql",
+            Utf8Then("-- +++++ UP\nSELECT 1;\nSELECT 2;\nSELECT ", [0x00], "3;\n"),
+            4);
         yield return Bytes("encoding: NUL first", "001_a.sql", [0x00, .. Encoding.UTF8.GetBytes(Valid)], 1);
 
         // ---- binary files that are not SQL
-        yield return Bytes("binary: PNG", "001_a.sql", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52], 1);
+        yield return Bytes(
+            "binary: PNG",
+            "001_a.sql",
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52],
+            1);
         yield return Bytes("binary: ELF", "001_a.sql", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0, 0, 0, 0], 1);
         yield return Bytes("binary: gzip", "001_a.sql", [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03], 1);
         yield return Bytes("binary: zip", "001_a.sql", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00], 1);
@@ -127,16 +182,34 @@ public static class HostileCorpus
         }
 
         // ---- huge files
-        yield return new HostileCase("huge: 64 MiB + 1 byte (sparse)", HostileKind.MigrationFile, "migrations/001_a.sql", [], NoLineChecked) { SparseLength = MigrationParser.MaxFileBytes + 1L };
+        yield return new HostileCase(
+            "huge: 64 MiB + 1 byte (sparse)",
+            HostileKind.MigrationFile,
+            "migrations/001_a.sql",
+            [],
+            NoLineChecked)
+        { SparseLength = MigrationParser.MaxFileBytes + 1L };
         var bigBody = new StringBuilder("-- +++++ UP\n");
         for (var i = 0; i < 200_000; i++)
         {
             bigBody.Append("INSERT INTO t VALUES (").Append(i).Append(");\n");
         }
 
-        yield return Migration("huge: 200000 statements then an unterminated string", "001_a.sql", bigBody + "SELECT 'never closed;\n", 200_002);
-        yield return Migration("huge: 8 MB line with an unterminated dollar quote", "001_a.sql", "-- +++++ UP\nSELECT $body$" + new string('x', 8_000_000) + "\n", 2);
-        yield return Migration("huge: 200000 comment lines and no UP", "001_a.sql", string.Concat(Enumerable.Repeat("-- comment\n", 200_000)), NoLineChecked);
+        yield return Migration(
+            "huge: 200000 statements then an unterminated string",
+            "001_a.sql",
+            bigBody + "SELECT 'never closed;\n",
+            200_002);
+        yield return Migration(
+            "huge: 8 MB line with an unterminated dollar quote",
+            "001_a.sql",
+            "-- +++++ UP\nSELECT $body$" + new string('x', 8_000_000) + "\n",
+            2);
+        yield return Migration(
+            "huge: 200000 comment lines and no UP",
+            "001_a.sql",
+            string.Concat(Enumerable.Repeat("-- comment\n", 200_000)),
+            NoLineChecked);
 
         // ---- unterminated strings, identifiers, dollar quotes and comments, in UP and in DOWN
         string[] unterminated =
@@ -146,39 +219,96 @@ public static class HostileCorpus
         ];
         foreach (var piece in unterminated)
         {
-            yield return Migration($"unterminated in UP: {piece}", "001_a.sql", $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\nSELECT {piece} FROM t;\nSELECT 2;\n", 5);
-            yield return Migration($"unterminated in DOWN: {piece}", "001_a.sql", $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n\n-- +++++ DOWN\nSELECT 1;\nSELECT {piece};\n", 8);
+            yield return Migration(
+                $"unterminated in UP: {piece}",
+                "001_a.sql",
+                $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\nSELECT {piece} FROM t;\nSELECT 2;\n",
+                5);
+            yield return Migration(
+                $"unterminated in DOWN: {piece}",
+                "001_a.sql",
+                $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n\n-- +++++ DOWN\nSELECT 1;\nSELECT {piece};\n",
+                8);
         }
 
         // ---- deep nesting
-        yield return Migration("nesting: 200000 open block comments", "001_a.sql", "-- +++++ UP\n" + string.Concat(Enumerable.Repeat("/*", 200_000)) + "\n", 2);
-        yield return Migration("nesting: 200000 parentheses then an open quote", "001_a.sql", "-- +++++ UP\nSELECT " + new string('(', 200_000) + "\n'open\n", 3);
-        yield return Migration("nesting: 100000 closed comments then an open one", "001_a.sql", "-- +++++ UP\n" + string.Concat(Enumerable.Repeat("/*", 100_000)) + string.Concat(Enumerable.Repeat("*/", 100_000)) + "\nSELECT 1;\n/* open\n", 4);
+        yield return Migration(
+            "nesting: 200000 open block comments",
+            "001_a.sql",
+            "-- +++++ UP\n" + string.Concat(Enumerable.Repeat("/*", 200_000)) + "\n",
+            2);
+        yield return Migration(
+            "nesting: 200000 parentheses then an open quote",
+            "001_a.sql",
+            "-- +++++ UP\nSELECT " + new string('(', 200_000) + "\n'open\n",
+            3);
+        yield return Migration(
+            "nesting: 100000 closed comments then an open one",
+            "001_a.sql",
+            "-- +++++ UP\n" + string.Concat(Enumerable.Repeat("/*", 100_000)) + string.Concat(Enumerable.Repeat("*/", 100_000))
+                + "\nSELECT 1;\n/* open\n",
+            4);
 
         // ---- statements PostgreSQL cannot run inside a transaction, without '-- Transaction: none'
         string[] nonTransactional =
         [
             "CREATE INDEX CONCURRENTLY i ON t (id)", "CREATE UNIQUE INDEX CONCURRENTLY i ON t (id)", "DROP INDEX CONCURRENTLY i",
-            "REINDEX TABLE CONCURRENTLY t", "REINDEX (CONCURRENTLY) INDEX i", "REINDEX DATABASE d", "VACUUM", "VACUUM FULL t", "vacuum analyze t",
+            "REINDEX TABLE CONCURRENTLY t",
+            "REINDEX (CONCURRENTLY) INDEX i",
+            "REINDEX DATABASE d",
+            "VACUUM",
+            "VACUUM FULL t",
+            "vacuum analyze t",
             "ALTER SYSTEM SET work_mem = '1MB'", "CREATE DATABASE d", "DROP DATABASE d", "CREATE TABLESPACE s LOCATION '/tmp'",
             "ALTER TABLE p DETACH PARTITION c CONCURRENTLY", "DISCARD ALL",
         ];
         foreach (var statement in nonTransactional)
         {
-            yield return Migration($"needs Transaction: none in UP: {statement}", "001_a.sql", $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n{statement};\n", 5);
-            yield return Migration($"needs Transaction: none in DOWN: {statement}", "001_a.sql", $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n\n-- +++++ DOWN\nSELECT 1;\n{statement};\n", 8);
+            yield return Migration(
+                $"needs Transaction: none in UP: {statement}",
+                "001_a.sql",
+                $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n{statement};\n",
+                5);
+            yield return Migration(
+                $"needs Transaction: none in DOWN: {statement}",
+                "001_a.sql",
+                $"-- Migration: a\n\n-- +++++ UP\nSELECT 1;\n\n-- +++++ DOWN\nSELECT 1;\n{statement};\n",
+                8);
         }
 
         // ---- transaction control inside a migration that already runs in a transaction
-        string[] control = ["BEGIN", "begin transaction", "COMMIT", "END", "ROLLBACK", "ABORT", "START TRANSACTION", "PREPARE TRANSACTION 'x'", "COMMIT PREPARED 'x'"];
+        string[] control = [
+            "BEGIN",
+            "begin transaction",
+            "COMMIT",
+            "END",
+            "ROLLBACK",
+            "ABORT",
+            "START TRANSACTION",
+            "PREPARE TRANSACTION 'x'",
+            "COMMIT PREPARED 'x'"];
         foreach (var statement in control)
         {
-            yield return Migration($"transaction control: {statement}", "001_a.sql", $"-- Migration: a\n\n-- +++++ UP\nCREATE TABLE t (id int);\n{statement};\n", 5);
+            yield return Migration(
+                $"transaction control: {statement}",
+                "001_a.sql",
+                $"-- Migration: a\n\n-- +++++ UP\nCREATE TABLE t (id int);\n{statement};\n",
+                5);
         }
 
         // ---- the same version twice
-        yield return Migration("duplicate version: 001 and 1", "1_b.sql", Valid, NoLineChecked) with { Extra = [("migrations/001_a.sql", Utf8(Valid))] };
-        yield return Migration("duplicate version: 0002 and 002", "002_a.sql", Valid, NoLineChecked) with { Extra = [("migrations/0002_b.sql", Utf8(Valid))] };
+        yield return Migration(
+            "duplicate version: 001 and 1",
+            "1_b.sql",
+            Valid,
+            NoLineChecked) with
+        { Extra = [("migrations/001_a.sql", Utf8(Valid))] };
+        yield return Migration(
+            "duplicate version: 0002 and 002",
+            "002_a.sql",
+            Valid,
+            NoLineChecked) with
+        { Extra = [("migrations/0002_b.sql", Utf8(Valid))] };
     }
 
     public static IEnumerable<HostileCase> Configs()
@@ -203,17 +333,31 @@ public static class HostileCorpus
         yield return Config("yaml: empty flow entry", "service:\n  depends_on: [a, , b]\n", SomeLine);
 
         // ---- YAML bombs (aliases are not expanded, but a value that is a structure is still the wrong type)
-        const string Laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        const string Laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, " +
+            "*b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
         yield return Config("bomb: billion laughs in depends_on", Laughs + "service:\n  depends_on: *e\n", SomeLine);
         yield return Config("bomb: billion laughs as the host", Laughs + "database:\n  host: *e\n", SomeLine);
         yield return Config("bomb: billion laughs as a section", Laughs + "migration: *e\n", SomeLine);
-        yield return Config("bomb: 10000 aliases in depends_on", "x: &x svc\nservice:\n  depends_on: [" + string.Join(", ", Enumerable.Repeat("*x", 10_000)) + "]\n", 3);
-        yield return Config("bomb: a long bad name 100 times", "x: &x \"" + string.Concat(Enumerable.Repeat("a b ", 5000)) + "\"\nservice:\n  depends_on: [" + string.Join(", ", Enumerable.Repeat("*x", 100)) + "]\n", 3);
+        yield return Config(
+            "bomb: 10000 aliases in depends_on",
+            "x: &x svc\nservice:\n  depends_on: [" + string.Join(", ", Enumerable.Repeat("*x", 10_000)) + "]\n",
+            3);
+        yield return Config(
+            "bomb: a long bad name 100 times",
+            "x: &x \"" + string.Concat(Enumerable.Repeat("a b ", 5000)) + "\"\nservice:\n  depends_on: ["
+                + string.Join(", ", Enumerable.Repeat("*x", 100)) + "]\n",
+            3);
         yield return Config("bomb: self-referencing anchor as the host", "database: &d\n  host: *d\n", SomeLine);
 
         // ---- deep nesting (the document model recurses once per level: refused before it is built)
-        yield return Config("nesting: 100000 flow lists", "service:\n  depends_on: " + new string('[', 100_000) + new string(']', 100_000) + "\n", 2);
-        yield return Config("nesting: 10000 flow mappings", string.Concat(Enumerable.Repeat("{a: ", 10_000)) + "1" + new string('}', 10_000) + "\n", 1);
+        yield return Config(
+            "nesting: 100000 flow lists",
+            "service:\n  depends_on: " + new string('[', 100_000) + new string(']', 100_000) + "\n",
+            2);
+        yield return Config(
+            "nesting: 10000 flow mappings",
+            string.Concat(Enumerable.Repeat("{a: ", 10_000)) + "1" + new string('}', 10_000) + "\n",
+            1);
         var block = new StringBuilder();
         for (var i = 0; i < 1000; i++)
         {
@@ -244,7 +388,11 @@ public static class HostileCorpus
         {
             ("lock_wait", "-5s"), ("lock_wait", "99999999999h"), ("lock_wait", "1.5s"), ("lock_wait", "60"), ("lock_wait", "60sec"),
             ("lock_timeout", "abc"), ("lock_timeout", "25d"), ("statement_timeout", "[1]"), ("statement_timeout", "{s: 1}"),
-            ("checksum_validation", "maybe"), ("rollback_safety", "2"), ("out_of_order", "{}"), ("out_of_order", "[]"), ("versioning", "weekly"),
+            ("checksum_validation", "maybe"),
+            ("rollback_safety", "2"),
+            ("out_of_order", "{}"),
+            ("out_of_order", "[]"),
+            ("versioning", "weekly"),
             ("directory", "[a, b]"),
         })
         {
@@ -262,14 +410,19 @@ public static class HostileCorpus
             yield return Config($"identifier: migration.table_name {Printable(table)}", $"migration:\n  table_name: {table}\n", 2);
         }
 
-        foreach (var name in new[] { "\"bad name!\"", "\"-lead\"", "\"\"", "[a]", "a/b", "\"x'); DROP TABLE users; --\"", new string('s', 129) })
+        foreach (var name in new[] { "\"bad name!\"", "\"-lead\"", "\"\"", "[a]", "a/b", "\"x'); DROP TABLE users; --\"", new string(
+            's',
+            129) })
         {
             yield return Config($"identifier: service.name {Printable(name)}", $"service:\n  name: {name}\n", 2);
         }
 
         yield return Config("identifier: depends_on entry is a mapping", "service:\n  depends_on: [{a: 1}]\n", 2);
         yield return Config("identifier: depends_on entry has a blank", "service:\n  depends_on: [\"bad name\"]\n", 2);
-        yield return Config("identifier: depends_on of 1001 entries", "service:\n  depends_on: [" + string.Join(", ", Enumerable.Range(0, 1001).Select(i => $"s{i}")) + "]\n", 2);
+        yield return Config(
+            "identifier: depends_on of 1001 entries",
+            "service:\n  depends_on: [" + string.Join(", ", Enumerable.Range(0, 1001).Select(i => $"s{i}")) + "]\n",
+            2);
         yield return Config("identifier: depends_on scalar with a bad name", "service:\n  depends_on: a, b c\n", 2);
 
         // ---- sections of the wrong shape
@@ -284,22 +437,58 @@ public static class HostileCorpus
         yield return Config("variable: starts with a digit", "database:\n  host: ${1BAD}\n", 2);
         yield return Config("variable: empty name", "database:\n  host: ${}\n", 2);
         yield return Config("variable: unset table name", "migration:\n  table_name: ${SM_HOSTILE_UNSET_VARIABLE}\n", 2);
-        yield return Config("variable: unset password (found at connect time)", "database:\n  password: ${SM_HOSTILE_UNSET_VARIABLE}\n", NoLineChecked);
-        yield return Config("variable: unset connect_timeout (found at connect time)", "database:\n  connect_timeout: ${SM_HOSTILE_UNSET_VARIABLE}\n", NoLineChecked);
+        yield return Config(
+            "variable: unset password (found at connect time)",
+            "database:\n  password: ${SM_HOSTILE_UNSET_VARIABLE}\n",
+            NoLineChecked);
+        yield return Config(
+            "variable: unset connect_timeout (found at connect time)",
+            "database:\n  connect_timeout: ${SM_HOSTILE_UNSET_VARIABLE}\n",
+            NoLineChecked);
 
         // ---- connection settings refused when the connection is built
         yield return Config("connection: sslmode sideways", "database:\n  sslmode: sideways\n", NoLineChecked);
-        yield return Config("connection: connection_string not key=value", "database:\n  connection_string: \"Host=a;;Password='Sekr3t\"\n", NoLineChecked);
-        yield return Config("connection: connection_string unknown key", "database:\n  connection_string: \"Host=a;Password=Sekr3t;Bogus=1\"\n", NoLineChecked);
-        yield return Config("connection: connection_string misspelt password", "database:\n  connection_string: \"Host=a;Pasword=Sekr3t\"\n", NoLineChecked);
-        yield return Config("connection: connection_string bad port", "database:\n  connection_string: \"Host=a;Port=abc\"\n", NoLineChecked);
-        yield return Config("connection: connection_string timeout too long", "database:\n  connection_string: \"Host=a;Timeout=99999\"\n", NoLineChecked);
+        yield return Config(
+            "connection: connection_string not key=value",
+            "database:\n  connection_string: \"Host=a;;Password='Sekr3t\"\n",
+            NoLineChecked);
+        yield return Config(
+            "connection: connection_string unknown key",
+            "database:\n  connection_string: \"Host=a;Password=Sekr3t;Bogus=1\"\n",
+            NoLineChecked);
+        yield return Config(
+            "connection: connection_string misspelt password",
+            "database:\n  connection_string: \"Host=a;Pasword=Sekr3t\"\n",
+            NoLineChecked);
+        yield return Config(
+            "connection: connection_string bad port",
+            "database:\n  connection_string: \"Host=a;Port=abc\"\n",
+            NoLineChecked);
+        yield return Config(
+            "connection: connection_string timeout too long",
+            "database:\n  connection_string: \"Host=a;Timeout=99999\"\n",
+            NoLineChecked);
 
         // ---- size and encoding
         yield return Config("size: config over 1 MiB", "# " + new string('x', 1_100_000) + "\n", NoLineChecked);
-        yield return Bytes("encoding: config in Latin-1", "config.yaml", Utf8Then("database:\n  host: caf", [0xE9], "\n"), 2, HostileKind.Config);
-        yield return Bytes("encoding: config cut inside a character", "config.yaml", Utf8Then("database:\n  host: ", [0xE2, 0x82], string.Empty), 2, HostileKind.Config);
-        yield return Bytes("encoding: config with a NUL", "config.yaml", Utf8Then("database:\n  host: a", [0x00], "\n"), SomeLine, HostileKind.Config);
+        yield return Bytes(
+            "encoding: config in Latin-1",
+            "config.yaml",
+            Utf8Then("database:\n  host: caf", [0xE9], "\n"),
+            2,
+            HostileKind.Config);
+        yield return Bytes(
+            "encoding: config cut inside a character",
+            "config.yaml",
+            Utf8Then("database:\n  host: ", [0xE2, 0x82], string.Empty),
+            2,
+            HostileKind.Config);
+        yield return Bytes(
+            "encoding: config with a NUL",
+            "config.yaml",
+            Utf8Then("database:\n  host: a", [0x00], "\n"),
+            SomeLine,
+            HostileKind.Config);
         var random = new Random(1_126);
         for (var i = 0; i < 12; i++)
         {
@@ -316,7 +505,12 @@ public static class HostileCorpus
     private static HostileCase Config(string name, string yaml, int line) =>
         new(name, HostileKind.Config, "config.yaml", Utf8(yaml), line);
 
-    private static HostileCase Bytes(string name, string fileName, byte[] content, int line, HostileKind kind = HostileKind.MigrationFile) =>
+    private static HostileCase Bytes(
+        string name,
+        string fileName,
+        byte[] content,
+        int line,
+        HostileKind kind = HostileKind.MigrationFile) =>
         new(name, kind, kind == HostileKind.Config ? fileName : "migrations/" + fileName, content, line);
 
     private static byte[] Utf8(string text) => new UTF8Encoding(false).GetBytes(text);

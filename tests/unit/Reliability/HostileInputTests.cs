@@ -73,8 +73,10 @@ public class HostileInputTests(ITestOutputHelper output)
         Assert.Equal(0, database.Accepted);
         output.WriteLine(
             $"FIGURE hostile-input: {corpus.Count} cases ({corpus.Count(c => c.Kind == HostileKind.MigrationFile)} migration files, " +
-            $"{corpus.Count(c => c.Kind == HostileKind.Config)} configs), each one error of our type naming its file; other exceptions 0; " +
-            $"database connections 0; {watch.Elapsed.TotalSeconds:0.0} s (slowest: {slowest.Name}, {slowest.Elapsed.TotalMilliseconds:0} ms)");
+            $"{corpus.Count(c => c.Kind == HostileKind.Config)} configs), each one error of our type naming its file; " +
+            "other exceptions 0; " +
+            $"database connections 0; {watch.Elapsed.TotalSeconds:0.0} s (slowest: {slowest.Name}, {slowest.Elapsed.TotalMilliseconds:0} " +
+                $"ms)");
         foreach (var message in messages)
         {
             output.WriteLine(message);
@@ -82,13 +84,20 @@ public class HostileInputTests(ITestOutputHelper output)
     }
 
     /// <summary>up, status and the offline analysis (Test-Migration) each report the file before any connection.</summary>
-    private static async Task<(string? Problem, string? Message)> CheckMigrationCaseAsync(string folder, HostileCase item, SilentServer database)
+    private static async Task<(string? Problem, string? Message)> CheckMigrationCaseAsync(
+        string folder,
+        HostileCase item,
+        SilentServer database)
     {
         var target = Path.Combine(folder, item.Target);
         MigrationService service;
         try
         {
-            service = MigrationService.ForService(ServiceDiscovery.Open(folder), getVariable: NoEnvironment(database), overrides: null, logger: null);
+            service = MigrationService.ForService(
+                ServiceDiscovery.Open(folder),
+                getVariable: NoEnvironment(database),
+                overrides: null,
+                logger: null);
         }
         catch (Exception ex)
         {
@@ -132,7 +141,8 @@ public class HostileInputTests(ITestOutputHelper output)
         var thrown = ((MigrationFormatException)errors[0]).Errors;
         return (analyzed.Select(d => d.ToString()).SequenceEqual(thrown.Select(d => d.ToString()))
             ? null
-            : $"Test-Migration's analysis differs from the error: {string.Join("; ", analyzed.Select(d => d.ToString()))}", errors[0].Message);
+            : $"Test-Migration's analysis differs from the error: {string.Join("; ", analyzed.Select(d => d.ToString()))}",
+            errors[0].Message);
     }
 
     private static string? CheckFormat(MigrationFormatException ex, string target, HostileCase item)
@@ -220,7 +230,8 @@ public class HostileInputTests(ITestOutputHelper output)
         {
             File.WriteAllText(
                 Path.Combine(folder, "config.yaml"),
-                $"service:\n  name: hostile\ndatabase:\n  host: {database.Host}\n  port: {database.Port}\n  username: app\n  password: Sekr3t\n  database: app\n  connect_timeout: 1s\n  connect_retries: 0\n");
+                $"service:\n  name: hostile\ndatabase:\n  host: {database.Host}\n  port: {database.Port}\n  username: app\n  password: " +
+                    $"Sekr3t\n  database: app\n  connect_timeout: 1s\n  connect_retries: 0\n");
         }
         else
         {
@@ -244,7 +255,9 @@ public class HostileInputTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>No PG* variables from the machine: only a host and port that lead to the counting server, should anything try to connect.</summary>
+    /// <summary>
+    /// No PG* variables from the machine: only a host and port that lead to the counting server, should anything try to connect.
+    /// </summary>
     private static Func<string, string?> NoEnvironment(SilentServer database) => name => name switch
     {
         "PGHOST" => database.Host,

@@ -50,8 +50,12 @@ public class InjectionTests
         Assert.Equal(Hostile, ex.Service);
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM users"));
         Assert.Equal(Hostile, await db.ScalarAsync<string>("SELECT DISTINCT service FROM schema_migrations_log"));
-        Assert.Equal($"-- {Hostile}\nDROP TABLE a; -- '); DROP TABLE users; --\n", await db.ScalarAsync<string>("SELECT down_script FROM schema_migrations WHERE version = 1"));
-        Assert.Contains($"relation \"{Hostile}\" does not exist", await db.ScalarAsync<string>("SELECT error FROM schema_migrations_log WHERE version = 2"));
+        Assert.Equal(
+            $"-- {Hostile}\nDROP TABLE a; -- '); DROP TABLE users; --\n",
+            await db.ScalarAsync<string>("SELECT down_script FROM schema_migrations WHERE version = 1"));
+        Assert.Contains(
+            $"relation \"{Hostile}\" does not exist",
+            await db.ScalarAsync<string>("SELECT error FROM schema_migrations_log WHERE version = 2"));
 
         // Rolling back runs the recorded DOWN as SQL (it is the migration's own code), never the names around it.
         await folder.Service(db.ConnectionString).RollbackAsync(new DownOptions());
@@ -97,7 +101,9 @@ public class InjectionTests
         Assert.Null(name);
         Assert.False(string.IsNullOrEmpty(error));
 
-        var yaml = "migration:\n  table_name: \"" + tableName.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\0", "\\0") + "\"\n";
+        var yaml = "migration:\n  table_name: \"" + tableName.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace(
+            "\0",
+            "\\0") + "\"\n";
         var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "/services/shop/config.yaml"));
         Assert.Equal("migration.table_name", ex.Key);
         Assert.Equal(2, ex.Line);

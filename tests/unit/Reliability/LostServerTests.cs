@@ -44,7 +44,8 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
         var rerun = await Open(folder, connectionString).RunMigrationsAsync();
         Assert.Equal([2L, 3L], rerun.Results.Select(r => r.Version));
         await AssertHistoryAndSchemaAgreeAsync(connectionString, applied: [1, 2, 3]);
-        output.WriteLine($"FIGURE lost-server-immediate: run failed {failedAfter.TotalSeconds:0.00} s after pg_ctl stop -m immediate; re-run applied 2 migrations after restart");
+        output.WriteLine($"FIGURE lost-server-immediate: run failed {failedAfter.TotalSeconds:0.00} s after pg_ctl stop -m immediate; " +
+            $"re-run applied 2 migrations after restart");
     }
 
     [Fact]
@@ -82,7 +83,9 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
         var service = Open(folder, connectionString);
         var run = service.RunMigrationsAsync();
         await Task.Delay(1500);
-        Assert.False(run.IsCompleted, $"the run should still be retrying while the server is down, but it ended: {run.Exception?.InnerException}");
+        Assert.False(
+            run.IsCompleted,
+            $"the run should still be retrying while the server is down, but it ended: {run.Exception?.InnerException}");
         await Server.StartAgainAsync();
 
         var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
@@ -100,7 +103,9 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
             folder.Config($"database:\n  connect_timeout: 2s\n  connect_retries: {retries}\n");
             folder.Add("001_ctl.sql", "CREATE TABLE ctl (seconds float NOT NULL);\nINSERT INTO ctl VALUES (20);");
             await Open(folder, connectionString).RunMigrationsAsync();
-            folder.Add("002_slow.sql", "CREATE TABLE slow (id int);\nINSERT INTO slow VALUES (1);\nSELECT pg_sleep((SELECT seconds FROM ctl));");
+            folder.Add(
+                "002_slow.sql",
+                "CREATE TABLE slow (id int);\nINSERT INTO slow VALUES (1);\nSELECT pg_sleep((SELECT seconds FROM ctl));");
             folder.Add("003_after.sql", "CREATE TABLE after_slow (id int);");
             return (folder, connectionString);
         }
@@ -118,7 +123,8 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
         await Poll.UntilAsync(
             async () => await Poll.ScalarAsync<long>(
                 Server.AdminConnectionString,
-                $"SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'SharedMigrations {service}@%' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0,
+                $"SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'SharedMigrations {service}@%' AND state = 'active' " +
+                    $"AND query LIKE '%pg_sleep%'") > 0,
             TimeSpan.FromSeconds(60),
             $"{service}'s 002_slow.sql to be running",
             run);
@@ -129,7 +135,9 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         var versions = new List<long>();
-        await using (var command = new NpgsqlCommand("SELECT version FROM schema_migrations WHERE state = 'applied' ORDER BY version", connection))
+        await using (var command = new NpgsqlCommand(
+            "SELECT version FROM schema_migrations WHERE state = 'applied' ORDER BY version",
+            connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -142,7 +150,8 @@ public class LostServerTests(PrivateServer cluster, ITestOutputHelper output) : 
         await using var tables = new NpgsqlCommand(
             "SELECT to_regclass('slow') IS NOT NULL, to_regclass('after_slow') IS NOT NULL, " +
             "(SELECT count(*) FROM schema_migrations WHERE state <> 'applied'), " +
-            "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+            "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE " +
+                "datname = current_database()))",
             connection);
         await using var row = await tables.ExecuteReaderAsync();
         await row.ReadAsync();

@@ -31,7 +31,11 @@ public sealed class SilentServer : IAsyncDisposable
     {
         // An address of its own in 127.0.0.0/8 (Linux answers on all of it), so that a connection another test makes to a
         // port that happens to be this one on 127.0.0.1 (a stopped cluster's, say) is not counted; 127.0.0.1 elsewhere.
-        var address = new IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)]);
+        var address = new IPAddress([
+            127,
+            (byte)Random.Shared.Next(1, 255),
+            (byte)Random.Shared.Next(0, 256),
+            (byte)Random.Shared.Next(1, 255)]);
         try
         {
             _listener = new TcpListener(address, 0);
@@ -95,7 +99,9 @@ public sealed class SilentServer : IAsyncDisposable
     }
 }
 
-/// <summary>A private local cluster (initdb + pg_ctl) that a test may stop and start again; the shared test server is never stopped.</summary>
+/// <summary>
+/// A private local cluster (initdb + pg_ctl) that a test may stop and start again; the shared test server is never stopped.
+/// </summary>
 public sealed class PrivateServer : IAsyncLifetime
 {
     private PostgresServer? _server;
@@ -111,8 +117,10 @@ public sealed class PrivateServer : IAsyncLifetime
         catch (PostgresUnavailableException ex)
         {
             throw new InvalidOperationException(
-                "The lost-server tests stop PostgreSQL (pg_ctl stop -m immediate) and start it again, so they need a private local cluster " +
-                "even when SHAREDMIGRATIONS_TEST_CONNECTION or Docker provides the shared test server. Install the PostgreSQL server binaries " +
+                "The lost-server tests stop PostgreSQL (pg_ctl stop -m immediate) and start it again, " +
+                "so they need a private local cluster " +
+                "even when SHAREDMIGRATIONS_TEST_CONNECTION or Docker provides the shared test server. Install the PostgreSQL server " +
+                    "binaries " +
                 "(initdb, pg_ctl; for example apt-get install postgresql). " + ex.Message,
                 ex);
         }
@@ -182,7 +190,12 @@ public sealed class RecordingLogger : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
         _lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
         if (state is IEnumerable<KeyValuePair<string, object?>> values)
@@ -195,7 +208,9 @@ public sealed class RecordingLogger : ILogger
     }
 }
 
-/// <summary>Gathers every piece of text reachable from objects: strings, ToString(), public properties, items, exceptions with their inner ones.</summary>
+/// <summary>
+/// Gathers every piece of text reachable from objects: strings, ToString(), public properties, items, exceptions with their inner ones.
+/// </summary>
 public sealed class TextSweep(Func<object, bool>? skip = null)
 {
     private readonly HashSet<object> _seen = new(ReferenceEqualityComparer.Instance);
@@ -276,7 +291,10 @@ public sealed class TextSweep(Func<object, bool>? skip = null)
 
 internal static class Poll
 {
-    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 50 ms until it holds; fails naming <paramref name="what"/> after
+    /// <paramref name="timeout"/>.
+    /// </summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Task? abandonIfCompleted = null)
     {
         var watch = Stopwatch.StartNew();
@@ -304,6 +322,9 @@ internal static class Poll
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return value is null or DBNull ? default : (T)Convert.ChangeType(
+            value,
+            typeof(T),
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -34,8 +34,17 @@ public class SecretsTests(ITestOutputHelper output)
         var databaseConnection = await server.CreateDatabaseAsync("reliability_secrets");
         var databaseName = new NpgsqlConnectionStringBuilder(databaseConnection).Database!;
         await ExecuteAsync(admin.ConnectionString, $"ALTER DATABASE \"{databaseName}\" OWNER TO {role}");
-        var userConnection = new NpgsqlConnectionStringBuilder { Host = admin.Host, Port = admin.Port, Username = role, Password = secret, Database = databaseName }.ConnectionString;
-        await ExecuteAsync(new NpgsqlConnectionStringBuilder(userConnection) { Pooling = false }.ConnectionString, "CREATE TABLE foreign_history (version bigint PRIMARY KEY, dirty boolean NOT NULL)");
+        var userConnection = new NpgsqlConnectionStringBuilder
+        {
+            Host = admin.Host,
+            Port = admin.Port,
+            Username = role,
+            Password = secret,
+            Database = databaseName,
+        }.ConnectionString;
+        await ExecuteAsync(
+            new NpgsqlConnectionStringBuilder(userConnection) { Pooling = false }.ConnectionString,
+            "CREATE TABLE foreign_history (version bigint PRIMARY KEY, dirty boolean NOT NULL)");
 
         // The migrations' own SQL (which here holds a connection string on purpose) is the user's text, not output.
         var sweep = new TextSweep(skip: value => value is Migration or MigrationScript);
@@ -47,7 +56,8 @@ public class SecretsTests(ITestOutputHelper output)
         string? Variables(string name) => name == "SM_SECRET_PW" ? secret : null;
         string? WrongVariables(string name) => name == "SM_SECRET_PW" ? wrong : null;
         var config =
-            $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n  database: {databaseName}\n  connect_retries: 0\n" +
+            $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n  " +
+                $"database: {databaseName}\n  connect_retries: 0\n" +
             "migration:\n  lock_wait: 300ms\n";
         try
         {
@@ -56,7 +66,11 @@ public class SecretsTests(ITestOutputHelper output)
             root.Add("002_fill.sql", "INSERT INTO items VALUES (1);", "DELETE FROM items;");
             root.Add("003_leaks.sql", "SELECT 'Host=db;Password=hunter2;Username=app'::int;");
             MigrationService Open(Func<string, string?>? variables = null, ServiceFolder? folder = null) =>
-                MigrationService.ForService(ServiceDiscovery.Open((folder ?? root).Path, getVariable: variables ?? Variables), null, logger, variables ?? Variables);
+                MigrationService.ForService(
+                    ServiceDiscovery.Open((folder ?? root).Path, getVariable: variables ?? Variables),
+                    null,
+                    logger,
+                    variables ?? Variables);
             async Task Expect(Func<Task> action)
             {
                 try
@@ -71,9 +85,20 @@ public class SecretsTests(ITestOutputHelper output)
             }
 
             var service = Open();
-            sweep.Add(service.Database.Server).Add(service.Database.DataSource.ConnectionString).Add(ConnectionResolver.Resolve(service.Definition!, null, Variables));
+            sweep.Add(service.Database.Server).Add(service.Database.DataSource.ConnectionString).Add(ConnectionResolver.Resolve(
+                service.Definition!,
+                null,
+                Variables));
             var offered = new List<PlannedStep>();
-            sweep.Add(await service.RunMigrationsAsync(new UpOptions { DryRun = true, Observer = observer, Approve = (s, _) => { offered.Add(s); return ValueTask.FromResult(true); } }));
+            sweep.Add(await service.RunMigrationsAsync(new UpOptions
+            {
+                DryRun = true,
+                Observer = observer,
+                Approve = (
+                s,
+                _) =>
+                { offered.Add(s); return ValueTask.FromResult(true); }
+            }));
             sweep.Add(offered);
 
             // A failing statement whose text holds a connection string: PostgreSQL's message is redacted.
@@ -83,7 +108,11 @@ public class SecretsTests(ITestOutputHelper output)
             Assert.DoesNotContain("hunter2", failed.ToString());
 
             // Transaction: none stopping part way, the refusal it causes, repair, and the rest of the workflow.
-            root.Add("003_leaks.sql", "CREATE TABLE IF NOT EXISTS n1 (id int);\nSELECT * FROM missing_table;", "DROP TABLE n1;", "-- Transaction: none");
+            root.Add(
+                "003_leaks.sql",
+                "CREATE TABLE IF NOT EXISTS n1 (id int);\nSELECT * FROM missing_table;",
+                "DROP TABLE n1;",
+                "-- Transaction: none");
             await Expect(() => Open().RunMigrationsAsync(new UpOptions { Observer = observer }));
             sweep.Add(await Open().GetStatusAsync());
             await Expect(() => Open().RunMigrationsAsync());
@@ -107,7 +136,8 @@ public class SecretsTests(ITestOutputHelper output)
             // A wrong password; an unreachable host with the password in the config; bad connection settings with the password in them.
             await Expect(() => Open(WrongVariables).GetStatusAsync());
             using var unreachable = new ServiceFolder("unreachable");
-            unreachable.Config($"database:\n  host: {silent.Host}\n  port: {silent.Port}\n  username: {role}\n  password: {secret}\n  database: x\n  connect_timeout: 1s\n  connect_retries: 1\n");
+            unreachable.Config($"database:\n  host: {silent.Host}\n  port: {silent.Port}\n  username: {role}\n  password: {secret}\n  " +
+                $"database: x\n  connect_timeout: 1s\n  connect_retries: 1\n");
             await Expect(() => Open(folder: unreachable).RunMigrationsAsync());
             using var badSettings = new ServiceFolder("badsettings");
             foreach (var database in new[]
@@ -127,7 +157,11 @@ public class SecretsTests(ITestOutputHelper output)
                 new ConnectionOverrides { ConnectionString = $"Host=a;Password={secret};Nope=1" },
                 logger,
                 Variables)));
-            await Expect(() => Task.FromResult(MigrationService.ForService(ServiceDiscovery.Open(root.Path, getVariable: _ => null), null, logger, _ => null)));
+            await Expect(() => Task.FromResult(MigrationService.ForService(
+                ServiceDiscovery.Open(root.Path, getVariable: _ => null),
+                null,
+                logger,
+                _ => null)));
 
             // A history table made by another tool, a malformed file, a missing folder, a bad new migration name.
             using var foreign = new ServiceFolder("foreign");
@@ -144,7 +178,10 @@ public class SecretsTests(ITestOutputHelper output)
             // Round trips: a role without CREATEDB, and the service's own database (password in the string) given as the scratch one.
             await Expect(() => Open().TestRoundTripAsync(new SharedMigrations.Core.Schema.RoundTripOptions { Observer = observer }));
             Assert.Equal("ScratchDatabaseCreateDenied", Assert.IsType<SchemaVerificationException>(exceptions[^1]).ErrorId);
-            await Expect(() => Open().TestRoundTripAsync(new SharedMigrations.Core.Schema.RoundTripOptions { ScratchConnectionString = userConnection }));
+            await Expect(
+                () =>
+                    Open().TestRoundTripAsync(
+                        new SharedMigrations.Core.Schema.RoundTripOptions { ScratchConnectionString = userConnection }));
             Assert.Equal("ScratchDatabaseIsServiceDatabase", Assert.IsType<SchemaVerificationException>(exceptions[^1]).ErrorId);
 
             // Services of one run that depend on each other in a circle.
@@ -159,7 +196,8 @@ public class SecretsTests(ITestOutputHelper output)
             faulty.Config(config + "  table_name: faulty_history\n");
             faulty.Add("001_a.sql", "SELECT 1;");
             var defect = new RecordingObserver { OnStart = _ => throw new InvalidOperationException("a defect in an observer") };
-            var faultyRun = await new MigrationFleet([Open(folder: faulty)]).UpAsync(new FleetUpOptions { Observer = new FixedFleetObserver(defect) });
+            var faultyRun = await new MigrationFleet([Open(folder: faulty)])
+                .UpAsync(new FleetUpOptions { Observer = new FixedFleetObserver(defect) });
             exceptions.Add(Assert.IsType<UnexpectedErrorException>(faultyRun.Services[0].Error));
 
             // A run cancelled in the middle.
@@ -187,15 +225,19 @@ public class SecretsTests(ITestOutputHelper output)
             .ToArray();
         var produced = exceptions.OfType<MigrationException>().Select(e => e.GetType().Name).Distinct().ToArray();
         var missing = kinds.Except(produced).ToArray();
-        Assert.True(missing.Length == 0, $"the workflow raises no {string.Join(", ", missing)}: add a step that does, so its ToString() and properties are swept too");
+        Assert.True(
+            missing.Length == 0,
+            $"the workflow raises no {string.Join(", ", missing)}: add a step that does, so its ToString() and properties are swept too");
 
         var leaks = sweep.Leaks(secret, wrong, userConnection, "hunter2");
         Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
         var unmasked = sweep.Texts.Where(t => Regex.IsMatch(t, @"(?i)\b(password|pwd)\s*=\s*(?!\*\*\*)[^\s;'""]")).ToArray();
         Assert.True(unmasked.Length == 0, "unmasked password assignments in:\n" + string.Join("\n---\n", unmasked));
         output.WriteLine(
-            $"FIGURE secrets-engine: {exceptions.Count} exceptions ({exceptions.Count(e => e is MigrationException)} of all {kinds.Length} engine error types, {exceptions.Count(e => e is not MigrationException)} cancellation), " +
-            $"{sweep.Texts.Count} texts swept (ToString, every property, results, observer messages, {logger.Lines.Count} log lines); leaks found: {leaks.Count}");
+            $"FIGURE secrets-engine: {exceptions.Count} exceptions ({exceptions.Count(e => e is MigrationException)} of " +
+                $"all {kinds.Length} engine error types, {exceptions.Count(e => e is not MigrationException)} cancellation), " +
+            $"{sweep.Texts.Count} texts swept (ToString, every property, results, observer messages, {logger.Lines.Count} log lines); " +
+                $"leaks found: {leaks.Count}");
     }
 
     /// <summary>
@@ -226,9 +268,15 @@ public class SecretsTests(ITestOutputHelper output)
                 folder.Config(
                     $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n" +
                     $"  database: {databaseName}\n  connect_retries: 0\nmigration:\n  error_detail: {(errorDetail ? "true" : "false")}\n");
-                folder.Add("001_objects.sql", $"CREATE TABLE t (k text UNIQUE);\nCREATE VIEW \"{secret}\" AS SELECT * FROM t;\nINSERT INTO t VALUES ('{secret}');");
+                folder.Add(
+                    "001_objects.sql",
+                    $"CREATE TABLE t (k text UNIQUE);\nCREATE VIEW \"{secret}\" AS SELECT * FROM t;\nINSERT INTO t VALUES ('{secret}');");
                 folder.Add("002_drop.sql", "DROP TABLE t;");
-                MigrationService Open() => MigrationService.ForService(ServiceDiscovery.Open(folder.Path, getVariable: Variables), null, null, Variables);
+                MigrationService Open() => MigrationService.ForService(
+                    ServiceDiscovery.Open(folder.Path, getVariable: Variables),
+                    null,
+                    null,
+                    Variables);
 
                 // A DETAIL that describes objects is shown, and a dependent object named like the password is masked.
                 var dropped = await Assert.ThrowsAsync<MigrationExecutionException>(() => Open().RunMigrationsAsync());
@@ -284,7 +332,11 @@ public class SecretsTests(ITestOutputHelper output)
             $"database:\n  host: {admin.Host}\n  port: {admin.Port}\n  username: {role}\n  password: ${{SM_SECRET_PW}}\n" +
             $"  database: {databaseName}\n  connect_retries: 0\n");
         folder.Add("001_a.sql", "CREATE TABLE a (id int);", "DROP TABLE a;");
-        MigrationService Open() => MigrationService.ForService(ServiceDiscovery.Open(folder.Path, getVariable: Variables), null, null, Variables);
+        MigrationService Open() => MigrationService.ForService(
+            ServiceDiscovery.Open(folder.Path, getVariable: Variables),
+            null,
+            null,
+            Variables);
         var name = Open().ServiceName;
 
         // The password bare, in a connection string and in a URL (no comma: the setting is a comma-separated list).
@@ -348,7 +400,8 @@ public class SecretsTests(ITestOutputHelper output)
 
         var leaks = sweep.Leaks(secret);
         Assert.True(leaks.Count == 0, "secrets found in:\n" + string.Join("\n---\n", leaks));
-        output.WriteLine($"FIGURE secrets-unexpected: {errors.Count + 1} UnexpectedErrors swept ({sweep.Texts.Count} texts), leaks found: {leaks.Count}");
+        output.WriteLine($"FIGURE secrets-unexpected: {errors.Count + 1} UnexpectedErrors swept ({sweep.Texts.Count} texts), leaks " +
+            $"found: {leaks.Count}");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -43,7 +43,10 @@ public class DriftTests
     {
         await using var db = await TestDatabase.CreateAsync("drift");
         using var folder = new ServiceFolder("billing");
-        folder.Add("001_invoices.sql", "CREATE TABLE invoices (id int PRIMARY KEY, amount int CONSTRAINT positive CHECK (amount > 0));", "DROP TABLE invoices;");
+        folder.Add(
+            "001_invoices.sql",
+            "CREATE TABLE invoices (id int PRIMARY KEY, amount int CONSTRAINT positive CHECK (amount > 0));",
+            "DROP TABLE invoices;");
         await folder.Service(db.ConnectionString).RunMigrationsAsync();
         await db.ExecuteAsync("ALTER TABLE invoices DROP CONSTRAINT positive;");
 

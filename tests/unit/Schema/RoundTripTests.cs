@@ -15,8 +15,14 @@ public class RoundTripTests
         using var folder = new ServiceFolder("shop");
         folder.Add("001_items.sql", "CREATE TABLE items (id int PRIMARY KEY, name text);", "DROP TABLE items;");
         folder.Add("002_syntax.sql", "ALTER TABLE items ADD COLUMN price int;", "ALTER TABLE items DROP COLUMN price\nDROP TABLE nothing;");
-        folder.Add("003_leaves_type.sql", "CREATE TYPE state AS ENUM ('new', 'done');\nALTER TABLE items ADD COLUMN state state;", "ALTER TABLE items DROP COLUMN state;");
-        folder.Add("004_not_again.sql", "ALTER TABLE items ADD COLUMN flag int;\nINSERT INTO items (id, name) VALUES (1, 'seed');", "ALTER TABLE items DROP COLUMN flag;");
+        folder.Add(
+            "003_leaves_type.sql",
+            "CREATE TYPE state AS ENUM ('new', 'done');\nALTER TABLE items ADD COLUMN state state;",
+            "ALTER TABLE items DROP COLUMN state;");
+        folder.Add(
+            "004_not_again.sql",
+            "ALTER TABLE items ADD COLUMN flag int;\nINSERT INTO items (id, name) VALUES (1, 'seed');",
+            "ALTER TABLE items DROP COLUMN flag;");
         folder.Add("005_no_down.sql", "CREATE INDEX items_name_idx ON items (name);");
         folder.Add("006_fine.sql", "CREATE VIEW named AS SELECT id, name FROM items;", "DROP VIEW named;");
         var streamed = new List<RoundTripResult>();
@@ -55,17 +61,28 @@ public class RoundTripTests
         folder.Add("003_c.sql", "CREATE TABLE c (id int);", "DROP TABLE c;");
         var scratchDb = new NpgsqlConnectionStringBuilder(scratch.ConnectionString).Database;
 
-        var report = await folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions { ScratchConnectionString = $"Database={scratchDb}", Target = 3 });
+        var report = await folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions
+        {
+            ScratchConnectionString = $"Database={scratchDb}",
+            Target = 3,
+        });
 
         Assert.Equal(["Passed", "Failed", "Passed"], report.Results.Select(r => r.Result.ToString()));
         Assert.True(report.Kept);
-        Assert.Equal(["a", "b", "b_extra", "c"], await scratch.ListAsync<string>("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schema_migrations%' ORDER BY 1"));
+        Assert.Equal(
+            ["a", "b", "b_extra", "c"],
+            await scratch.ListAsync<string>("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE " +
+                "'schema_migrations%' ORDER BY 1"));
 
         var refused = await Assert.ThrowsAsync<SchemaVerificationException>(() =>
-            folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions { ScratchConnectionString = $"Database={scratchDb}" }));
+            folder.Service(
+                db.ConnectionString).TestRoundTripAsync(new RoundTripOptions { ScratchConnectionString = $"Database={scratchDb}" }));
         Assert.Equal("ScratchDatabaseNotEmpty", refused.ErrorId);
         Assert.Contains("given", refused.Message);
-        Assert.Equal(4, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schema_migrations%'"));
+        Assert.Equal(
+            4,
+            await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE " +
+                "'schema_migrations%'"));
 
         var own = await Assert.ThrowsAsync<SchemaVerificationException>(() =>
             folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions { ScratchConnectionString = db.ConnectionString }));
@@ -80,7 +97,8 @@ public class RoundTripTests
         folder.Write("001_a.sql", "CREATE TABLE a (id int);\n-- +++++ DOWN\n-- +++++ UP\n");
         var before = await db.ScalarAsync<long>("SELECT count(*) FROM pg_database");
 
-        await Assert.ThrowsAsync<MigrationFormatException>(() => folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions()));
+        await Assert.ThrowsAsync<MigrationFormatException>(
+            () => folder.Service(db.ConnectionString).TestRoundTripAsync(new RoundTripOptions()));
 
         Assert.Equal(before, await db.ScalarAsync<long>("SELECT count(*) FROM pg_database"));
     }

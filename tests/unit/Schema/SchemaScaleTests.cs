@@ -7,7 +7,10 @@ using Xunit.Abstractions;
 
 namespace SharedMigrations.Tests.Schema;
 
-/// <summary>A snapshot of a large schema (500 tables, 5,000 columns, 1,000 indexes, 200 functions): complete, identical to the server's fingerprint, and its time reported (not asserted).</summary>
+/// <summary>
+/// A snapshot of a large schema (500 tables, 5,000 columns, 1,000 indexes, 200 functions): complete, identical to the server's fingerprint,
+/// and its time reported (not asserted).
+/// </summary>
 public class SchemaScaleTests(ITestOutputHelper output)
 {
     [Fact]
@@ -18,7 +21,8 @@ public class SchemaScaleTests(ITestOutputHelper output)
             DO $$
             BEGIN
               FOR t IN 1..500 LOOP
-                EXECUTE format('CREATE TABLE t%s (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, c1 int NOT NULL DEFAULT 0, c2 text, c3 numeric(12,2), c4 timestamptz DEFAULT now(), c5 boolean, c6 jsonb, c7 uuid, c8 varchar(80), c9 date)', t);
+                EXECUTE format('CREATE TABLE t%s (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, c1 int NOT NULL DEFAULT 0,
+                  c2 text, c3 numeric(12,2), c4 timestamptz DEFAULT now(), c5 boolean, c6 jsonb, c7 uuid, c8 varchar(80), c9 date)', t);
                 EXECUTE format('CREATE INDEX t%s_c1 ON t%s (c1)', t, t);
                 EXECUTE format('CREATE INDEX t%s_c2 ON t%s (lower(c2))', t, t);
               END LOOP;
@@ -53,7 +57,8 @@ public class SchemaScaleTests(ITestOutputHelper output)
         times.Sort();
         output.WriteLine(
             $"FIGURE schema-snapshot: {snapshot.Objects.Count} objects (500 tables, 5,000 columns, 1,000 indexes, 200 functions), " +
-            $"warm median {times[2]:0} ms (min {times[0]:0}, max {times[^1]:0}) over 5 reads; server-side fingerprint alone {fingerprintMs:0} ms");
+            $"warm median {times[2]:0} ms (min {times[0]:0}, max {times[^1]:0}) over 5 reads; server-side fingerprint " +
+                $"alone {fingerprintMs:0} ms");
     }
 
     [Fact]
@@ -68,10 +73,16 @@ public class SchemaScaleTests(ITestOutputHelper output)
             switch (i % 3)
             {
                 case 1:
-                    folder.Add($"{i:000}_create_{table}.sql", $"CREATE TABLE {table} (id bigint PRIMARY KEY, name text);", $"DROP TABLE {table};");
+                    folder.Add(
+                        $"{i:000}_create_{table}.sql",
+                        $"CREATE TABLE {table} (id bigint PRIMARY KEY, name text);",
+                        $"DROP TABLE {table};");
                     break;
                 case 2:
-                    folder.Add($"{i:000}_add_{table}_note.sql", $"ALTER TABLE {table} ADD COLUMN note text;", $"ALTER TABLE {table} DROP COLUMN note;");
+                    folder.Add(
+                        $"{i:000}_add_{table}_note.sql",
+                        $"ALTER TABLE {table} ADD COLUMN note text;",
+                        $"ALTER TABLE {table} DROP COLUMN note;");
                     break;
                 default:
                     folder.Add($"{i:000}_index_{table}.sql", $"CREATE INDEX {table}_name ON {table} (name);", $"DROP INDEX {table}_name;");
@@ -90,6 +101,7 @@ public class SchemaScaleTests(ITestOutputHelper output)
         Assert.Equal(300, report.Results.Count(r => r.Result == RoundTripOutcome.Passed));
         output.WriteLine(
             $"FIGURE round-trip-300: plain up {up.Elapsed.TotalMilliseconds:0} ms, round trip {trip.Elapsed.TotalMilliseconds:0} ms " +
-            $"({trip.Elapsed.TotalMilliseconds / up.Elapsed.TotalMilliseconds:0.0}x; 3 runs and 3 snapshots per migration, scratch database created and dropped)");
+            $"({trip.Elapsed.TotalMilliseconds / up.Elapsed.TotalMilliseconds:0.0}x; 3 runs and 3 snapshots per migration, scratch " +
+                $"database created and dropped)");
     }
 }

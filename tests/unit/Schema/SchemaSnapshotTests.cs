@@ -5,7 +5,9 @@ using SharedMigrations.Tests.Support;
 
 namespace SharedMigrations.Tests.Schema;
 
-/// <summary>Schema snapshots read from a real PostgreSQL: every kind, the order, definitions, exclusions, fingerprints, comparison.</summary>
+/// <summary>
+/// Schema snapshots read from a real PostgreSQL: every kind, the order, definitions, exclusions, fingerprints, comparison.
+/// </summary>
 public class SchemaSnapshotTests
 {
     private const string EveryKind = """
@@ -55,7 +57,8 @@ public class SchemaSnapshotTests
         Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Extension, Name: "pg_trgm", Schema: "public" });
 
         // Kinds in the listed order within a schema; columns and constraints right after their table.
-        var kinds = app.Select(o => o.Kind is SchemaObjectKind.Column or SchemaObjectKind.Constraint ? SchemaObjectKind.Table : o.Kind).ToArray();
+        var kinds = app.Select(o => o.Kind is SchemaObjectKind.Column or SchemaObjectKind.Constraint ? SchemaObjectKind.Table : o.Kind)
+            .ToArray();
         Assert.Equal(kinds.OrderBy(k => k), kinds);
         var users = Array.FindIndex(app, o => o is { Kind: SchemaObjectKind.Table, Name: "users" });
         Assert.Equal(
@@ -69,7 +72,9 @@ public class SchemaSnapshotTests
         Assert.Equal("CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy')", Def(SchemaObjectKind.Type, "mood"));
         Assert.Equal("CREATE TYPE app.pair AS (x integer, y text)", Def(SchemaObjectKind.Type, "pair"));
         Assert.StartsWith("CREATE TYPE app.span AS RANGE (SUBTYPE = integer", Def(SchemaObjectKind.Type, "span"));
-        Assert.Equal("CREATE DOMAIN app.email AS text NOT NULL CONSTRAINT email_check CHECK ((VALUE ~~ '%@%'::text))", Def(SchemaObjectKind.Domain, "email"));
+        Assert.Equal(
+            "CREATE DOMAIN app.email AS text NOT NULL CONSTRAINT email_check CHECK ((VALUE ~~ '%@%'::text))",
+            Def(SchemaObjectKind.Domain, "email"));
         Assert.Contains("INCREMENT BY 5", Def(SchemaObjectKind.Sequence, "ticket_seq"));
         Assert.Equal("bigint NOT NULL GENERATED ALWAYS AS IDENTITY", Def(SchemaObjectKind.Column, "id", "users"));
         Assert.Equal("text COLLATE \"C\" NOT NULL DEFAULT 'x'::text", Def(SchemaObjectKind.Column, "name", "users"));
@@ -81,10 +86,14 @@ public class SchemaSnapshotTests
         Assert.Contains("ROW LEVEL SECURITY ENABLED", Def(SchemaObjectKind.Table, "orders"));
         Assert.StartsWith("CREATE UNLOGGED TABLE app.scratch", Def(SchemaObjectKind.Table, "scratch"));
         Assert.Contains("PARTITION BY RANGE (at)", Def(SchemaObjectKind.Table, "events"));
-        Assert.Contains("PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", Def(SchemaObjectKind.Table, "events_2026"));
+        Assert.Contains(
+            "PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+            Def(SchemaObjectKind.Table, "events_2026"));
         Assert.StartsWith("CREATE VIEW app.active_users AS", Def(SchemaObjectKind.View, "active_users"));
         Assert.StartsWith("CREATE MATERIALIZED VIEW app.order_totals AS", Def(SchemaObjectKind.MaterializedView, "order_totals"));
-        Assert.StartsWith("CREATE OR REPLACE FUNCTION app.add(a integer, b integer)", Def(SchemaObjectKind.Function, "add(a integer, b integer)"));
+        Assert.StartsWith(
+            "CREATE OR REPLACE FUNCTION app.add(a integer, b integer)",
+            Def(SchemaObjectKind.Function, "add(a integer, b integer)"));
         Assert.StartsWith("CREATE OR REPLACE PROCEDURE app.noop()", Def(SchemaObjectKind.Function, "noop()"));
         Assert.Contains("SFUNC = int4pl", Def(SchemaObjectKind.Function, "total_of(integer)"));
         Assert.StartsWith("CREATE TRIGGER orders_touch BEFORE UPDATE ON app.orders", Def(SchemaObjectKind.Trigger, "orders_touch"));
@@ -94,10 +103,14 @@ public class SchemaSnapshotTests
 
         // Left out: identity/serial sequences (their column stands for them), row and array types, the constraint-backed
         // indexes, extension members (pg_trgm's functions), system schemas.
-        Assert.DoesNotContain(snapshot.Objects, o => o.Name is "users_id_seq" or "users_serial_no_seq" or "_mood" or "users" && o.Kind == SchemaObjectKind.Type);
+        Assert.DoesNotContain(
+            snapshot.Objects,
+            o => o.Name is "users_id_seq" or "users_serial_no_seq" or "_mood" or "users" && o.Kind == SchemaObjectKind.Type);
         Assert.DoesNotContain(snapshot.Objects, o => o.Kind == SchemaObjectKind.Sequence && o.Name != "ticket_seq");
         Assert.DoesNotContain(snapshot.Objects, o => o.Kind == SchemaObjectKind.Index && o.Name == "users_pkey");
-        Assert.DoesNotContain(snapshot.Objects, o => o.Kind == SchemaObjectKind.Function && o.Name.StartsWith("similarity", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            snapshot.Objects,
+            o => o.Kind == SchemaObjectKind.Function && o.Name.StartsWith("similarity", StringComparison.Ordinal));
         Assert.DoesNotContain(snapshot.Objects, o => o.Schema is "pg_catalog" or "information_schema" or "pg_toast");
         Assert.DoesNotContain(snapshot.Objects, o => o.Name.Contains("plpgsql", StringComparison.Ordinal));
     }

@@ -32,7 +32,10 @@ public sealed class TestDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return value is null or DBNull ? default : (T)Convert.ChangeType(
+            value,
+            typeof(T),
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task ExecuteAsync(string sql)
