@@ -8,7 +8,8 @@
     Import-Module, a first and a second no-op Invoke-MigrationUp -Path -Service. Inside each process it measures per
     part: wall ms (Stopwatch), CPU ms of the whole process (all threads) and the methods JIT-compiled
     ([System.Runtime.JitInfo], all threads). Prints medians with min-max, and the load average. The service must be
-    applied already, so that each Invoke-MigrationUp is a no-op. Round-robin keeps builds comparable on a loaded machine.
+    applied already, so that each Invoke-MigrationUp is a no-op, and the environment its config.yaml reads (a password
+    variable) set in this process: the children inherit it. Round-robin keeps builds comparable on a loaded machine.
 
 .EXAMPLE
     dotnet pwsh bench/cold/Measure-ColdPath.ps1 -ModuleManifest out/SharedMigrations/0.1.0/SharedMigrations.psd1 -Service /dev/shm/svc -Count 9
