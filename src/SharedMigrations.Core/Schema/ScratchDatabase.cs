@@ -135,6 +135,31 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a connection for reading snapshots of the scratch database, apart from the one the migrations run on: its
+    /// search path is <c>pg_catalog</c> alone, so every name in a definition is written schema-qualified whatever the
+    /// migrations set (a <c>SET search_path</c> in an UP stays on its session) and whatever another schema shadows. Its
+    /// prepared statements keep one generic plan: the snapshot query is large, and planning it again for each read (the
+    /// first five executions of a prepared statement, or every one when PostgreSQL keeps preferring custom plans) costs
+    /// more than executing it.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenSnapshotConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            const string Settings = "SET search_path = pg_catalog; SET plan_cache_mode = force_generic_plan";
+            await using var command = new NpgsqlCommand(Settings, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>A created database is dropped and created again (empty).</summary>
     public async Task RecreateAsync(CancellationToken cancellationToken)
     {
