@@ -435,6 +435,8 @@ function Get-BenchPeers([switch] $Install) {
         ((& id -u) -eq '0')) {
         Write-Step 'Installing the peer sql-migrate (apt-get; the benchmark only)'
         $env:DEBIAN_FRONTEND = 'noninteractive'
+        # A fresh machine has no package lists yet: without them apt-get cannot find the package.
+        & apt-get update -qq 2>&1 | Write-Host
         & apt-get install -y -qq sql-migrate 2>&1 | Write-Host
     }
 
