@@ -84,7 +84,9 @@ function Invoke-Native {
     $command, $arguments = $args
     & $command @arguments
     if ($LASTEXITCODE -ne 0) {
-        throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE."
+        # The arguments may carry a connection string (the throwaway server's password): never print a password.
+        $line = "$command $($arguments -join ' ')" -replace '(?i)(password|pwd)\s*=\s*[^;''"\s]*', '$1=***'
+        throw "'$line' failed with exit code $LASTEXITCODE."
     }
 }
 
