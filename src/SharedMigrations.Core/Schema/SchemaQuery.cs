@@ -66,6 +66,43 @@ internal sealed class SchemaQuery
         "COALESCE(jsonb_agg(jsonb_build_object('s', o.schema_name, 'k', o.kind, 'n', o.name, 't', o.table_name, 'p', o.position, " +
         $"'d', o.definition) ORDER BY {Order}), '[]'::jsonb)";
 
+    /// <summary>
+    /// CTEs (to follow <see cref="Objects"/>, whose <c>nsp</c> they do not need) that stamp the whole catalog cheaply:
+    /// <c>cstamp</c> holds <c>n</c>, the number of catalog rows of the database's own objects (oid 16384 and up: initdb's
+    /// objects have lower ones; also the <c>public</c> schema's row and extension memberships), and <c>newest</c>, the
+    /// smallest <c>age()</c> of their <c>xmin</c>. Every change that can alter a snapshot writes such a row (a new
+    /// <c>xmin</c>, younger than any before) or removes one (a lower count); the reverse does not hold (a GRANT, a
+    /// TRUNCATE or a temporary table also write rows), so an unchanged stamp proves an unchanged schema and a changed
+    /// one only says "compute the fingerprint". Role names (which only policies show) live in a shared catalog and are
+    /// not covered. A scan of index ranges: no definition is computed.
+    /// </summary>
+    public static string CatalogStampCtes => """
+        cat AS (
+          SELECT x.xmin FROM pg_namespace x WHERE x.oid >= 16384 OR x.nspname = 'public'
+          UNION ALL SELECT x.xmin FROM pg_class x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_attribute x WHERE x.attrelid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_attrdef x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_constraint x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_index x WHERE x.indexrelid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_trigger x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_policy x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_inherits x WHERE x.inhrelid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_rewrite x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_sequence x WHERE x.seqrelid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_type x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_enum x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_range x WHERE x.rngtypid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_proc x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_aggregate x WHERE x.aggfnoid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_extension x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_collation x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_opclass x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_opfamily x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_operator x WHERE x.oid >= 16384
+          UNION ALL SELECT x.xmin FROM pg_depend x WHERE x.refclassid = 'pg_extension'::regclass),
+        cstamp AS (SELECT count(*) AS n, min(age(c.xmin)) AS newest FROM cat c)
+        """;
+
     /// <summary>A SQL string literal.</summary>
     public static string Literal(string? text) => text is null ? "NULL" : "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 

@@ -13,6 +13,7 @@ namespace SharedMigrations.Core.Schema;
 internal sealed class SchemaStore
 {
     private const string UndefinedTable = "42P01";
+    private const string UndefinedColumn = "42703";
 
     public SchemaStore(HistoryTableName historyTable, IReadOnlyList<string>? schemas)
     {
@@ -42,15 +43,29 @@ internal sealed class SchemaStore
         "recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(), " +
         "recorded_by text NOT NULL DEFAULT current_user, " +
         "fingerprint text NOT NULL, " +
-        "snapshot jsonb NOT NULL)";
+        "snapshot jsonb NOT NULL, " +
+        "catalog_rows bigint)";
+
+    /// <summary>
+    /// Adds the catalog stamp's column to a snapshot table made by a pre-release build (before it, drift is checked by
+    /// the fingerprint alone).
+    /// </summary>
+    public string UpgradeStatement() => $"ALTER TABLE {QuotedTable} ADD COLUMN IF NOT EXISTS catalog_rows bigint";
 
     /// <summary>
     /// The drift probe for the state query's round trip: no row when nothing is recorded; else the recorded version, time and
-    /// fingerprint, and the live fingerprint (computed only then).
+    /// fingerprint, and the live fingerprint. The server computes the live fingerprint (every definition of the schema) only
+    /// when the catalog stamp (<see cref="SchemaQuery.CatalogStampCtes"/>) says the catalog may have changed since the
+    /// recording: a catalog row younger than the recorded row, or another number of catalog rows. Otherwise the recorded
+    /// fingerprint is the live one, and a no-op run or a status pays a scan of catalog index ranges instead.
     /// </summary>
     public NpgsqlBatchCommand DriftCommand() => new(
-        $"WITH {Query.Objects}, rec AS (SELECT version, recorded_at, fingerprint FROM {QuotedTable} ORDER BY id DESC LIMIT 1) " +
-        $"SELECT rec.version, rec.recorded_at, rec.fingerprint, (SELECT {SchemaQuery.FingerprintExpression} FROM o) FROM rec");
+        $"WITH {Query.Objects}, {SchemaQuery.CatalogStampCtes}, " +
+        "rec AS (SELECT s.version, s.recorded_at, s.fingerprint, s.catalog_rows, age(s.xmin) AS rec_age " +
+        $"FROM {QuotedTable} s ORDER BY s.id DESC LIMIT 1) " +
+        "SELECT rec.version, rec.recorded_at, rec.fingerprint, " +
+        "CASE WHEN rec.catalog_rows = (SELECT n FROM cstamp) AND (SELECT newest FROM cstamp) >= rec.rec_age " +
+        $"THEN rec.fingerprint ELSE (SELECT {SchemaQuery.FingerprintExpression} FROM o) END FROM rec");
 
     /// <summary>Reads the drift probe's result (the reader positioned on it); a missing snapshot table means nothing is recorded.</summary>
     public static async Task<SchemaDriftReading?> ReadDriftAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
@@ -73,6 +88,12 @@ internal sealed class SchemaStore
         {
             return null;
         }
+        catch (PostgresException ex) when (ex.SqlState == UndefinedColumn)
+        {
+            // A snapshot table made by a pre-release build, without catalog_rows: the next recording adds the column;
+            // until then drift is not reported.
+            return null;
+        }
     }
 
     /// <summary>
@@ -84,9 +105,11 @@ internal sealed class SchemaStore
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(CreateStatement()));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(UpgradeStatement()));
         var insert = new NpgsqlBatchCommand(
-            $"WITH {Query.Objects} INSERT INTO {QuotedTable} (version, fingerprint, snapshot) " +
-            $"SELECT $1, {SchemaQuery.FingerprintExpression}, {SchemaQuery.JsonExpression} FROM o " +
+            $"WITH {Query.Objects}, {SchemaQuery.CatalogStampCtes} " +
+            $"INSERT INTO {QuotedTable} (version, fingerprint, snapshot, catalog_rows) " +
+            $"SELECT $1, {SchemaQuery.FingerprintExpression}, {SchemaQuery.JsonExpression}, (SELECT n FROM cstamp) FROM o " +
             $"RETURNING fingerprint{(returnSnapshot ? ", snapshot::text" : string.Empty)}");
         insert.Parameters.Add(new NpgsqlParameter { Value = version, NpgsqlDbType = NpgsqlDbType.Bigint });
         batch.BatchCommands.Add(insert);
