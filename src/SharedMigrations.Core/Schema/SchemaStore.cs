@@ -48,9 +48,14 @@ internal sealed class SchemaStore
 
     /// <summary>
     /// Adds the catalog stamp's column to a snapshot table made by a pre-release build (before it, drift is checked by
-    /// the fingerprint alone).
+    /// the fingerprint alone). Only when it is missing: an <c>ALTER TABLE</c> locks the table exclusively even when it
+    /// changes nothing, and services that share a database read each other's snapshot tables while they record (two
+    /// such locks taken at once deadlock).
     /// </summary>
-    public string UpgradeStatement() => $"ALTER TABLE {QuotedTable} ADD COLUMN IF NOT EXISTS catalog_rows bigint";
+    public string UpgradeStatement() =>
+        "DO $upgrade$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = " +
+        $"{SchemaQuery.Literal(QuotedTable)}::regclass AND attname = 'catalog_rows' AND NOT attisdropped) " +
+        $"THEN ALTER TABLE {QuotedTable} ADD COLUMN catalog_rows bigint; END IF; END $upgrade$";
 
     /// <summary>
     /// The drift probe for the state query's round trip: no row when nothing is recorded; else the recorded version, time and
