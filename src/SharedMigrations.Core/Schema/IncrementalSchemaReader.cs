@@ -56,15 +56,7 @@ internal sealed class IncrementalSchemaReader
                     continue;
                 }
 
-                var item = new SchemaObject
-                {
-                    Schema = reader.GetString(0),
-                    Kind = Enum.Parse<SchemaObjectKind>(reader.GetString(1)),
-                    Name = reader.GetString(2),
-                    Table = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    Position = (int)reader.GetInt64(4),
-                    Definition = reader.GetString(5),
-                };
+                var item = SchemaReader.ReadObject(reader);
                 if (reader.IsDBNull(6))
                 {
                     loose.Add(item);

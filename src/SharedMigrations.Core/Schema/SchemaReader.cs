@@ -48,17 +48,20 @@ public static class SchemaReader
         var objects = new List<SchemaObject>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            objects.Add(new SchemaObject
-            {
-                Schema = reader.GetString(0),
-                Kind = Enum.Parse<SchemaObjectKind>(reader.GetString(1)),
-                Name = reader.GetString(2),
-                Table = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Position = (int)reader.GetInt64(4),
-                Definition = reader.GetString(5),
-            });
+            objects.Add(ReadObject(reader));
         }
 
         return new SchemaSnapshot(objects);
     }
+
+    /// <summary>The object of the current row: schema, kind, name, table, position, definition (the first six columns).</summary>
+    internal static SchemaObject ReadObject(NpgsqlDataReader reader) => new()
+    {
+        Schema = reader.GetString(0),
+        Kind = Enum.Parse<SchemaObjectKind>(reader.GetString(1)),
+        Name = reader.GetString(2),
+        Table = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Position = (int)reader.GetInt64(4),
+        Definition = reader.GetString(5),
+    };
 }
