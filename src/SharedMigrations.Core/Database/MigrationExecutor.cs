@@ -213,16 +213,7 @@ internal sealed class MigrationExecutor
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
             }
 
-            batch.BatchCommands.Add(_store.Log(
-                step.Version,
-                step.Name,
-                step.Direction,
-                false,
-                step.Checksum,
-                started,
-                stopwatch.Elapsed,
-                error.Message,
-                (error as MigrationExecutionException)?.SqlState));
+            batch.BatchCommands.Add(FailureLog(step, started, stopwatch, error));
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
@@ -260,16 +251,7 @@ internal sealed class MigrationExecutor
                 batch.BatchCommands.Add(_store.RecordFailure(step.Version, done, pg?.PostgresMessage ?? error.Message));
             }
 
-            batch.BatchCommands.Add(_store.Log(
-                step.Version,
-                step.Name,
-                step.Direction,
-                false,
-                step.Checksum,
-                started,
-                stopwatch.Elapsed,
-                error.Message,
-                (error as MigrationExecutionException)?.SqlState));
+            batch.BatchCommands.Add(FailureLog(step, started, stopwatch, error));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET lock_timeout"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET statement_timeout"));
             if (ChecksClientConnection(connection))
@@ -402,6 +384,19 @@ internal sealed class MigrationExecutor
     /// a run killed during a long statement leaves its backend running the rest of the batch, COMMIT included, after the
     /// run lock (held by the killed process's other session) is already gone.
     /// </summary>
+    /// <summary>The audit row of a failed step, for both failure records.</summary>
+    private NpgsqlBatchCommand FailureLog(ExecutionStep step, DateTimeOffset started, Stopwatch stopwatch, MigrationException error) =>
+        _store.Log(
+            step.Version,
+            step.Name,
+            step.Direction,
+            false,
+            step.Checksum,
+            started,
+            stopwatch.Elapsed,
+            error.Message,
+            (error as MigrationExecutionException)?.SqlState);
+
     private static bool ChecksClientConnection(NpgsqlConnection connection) => connection.PostgreSqlVersion.Major >= 14;
 
     /// <summary>
