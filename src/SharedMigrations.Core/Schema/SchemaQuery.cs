@@ -316,7 +316,8 @@ internal sealed class SchemaQuery
               SELECT a.attrelid, a.xmin::text::bigint,
                      CASE WHEN a.atttypid >= 16384 THEN EXISTS (
                        SELECT 1 FROM pg_type ty JOIN pg_class r ON r.oid = ty.typrelid AND r.relkind <> 'c'
-                       WHERE ty.oid = a.atttypid OR ty.oid = (SELECT at.typelem FROM pg_type at WHERE at.oid = a.atttypid)) ELSE false END, false
+                       WHERE ty.oid = a.atttypid OR ty.oid = (SELECT at.typelem FROM pg_type at WHERE at.oid = a.atttypid)) ELSE false END,
+                     false
               FROM pg_attribute a WHERE a.attrelid >= 16384 AND a.attnum > 0
               UNION ALL SELECT ad.adrelid, ad.xmin::text::bigint, false, false FROM pg_attrdef ad WHERE ad.adrelid >= 16384
               UNION ALL
