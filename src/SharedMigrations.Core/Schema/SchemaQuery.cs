@@ -53,7 +53,7 @@ internal sealed class SchemaQuery
     /// <summary>
     /// The fingerprint as one text column (SHA-256 hex of the fingerprint lines, as <see cref="SchemaSnapshot.ComputeFingerprint"/>).
     /// </summary>
-    public string FingerprintSql => $"WITH {Objects} SELECT {FingerprintExpression} FROM o";
+    public string FingerprintSql => $"WITH {Objects} SELECT {FingerprintExpression} AS f FROM o";
 
     /// <summary>An aggregate over <c>o</c>: the fingerprint.</summary>
     public static string FingerprintExpression =>

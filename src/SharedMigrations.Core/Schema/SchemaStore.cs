@@ -63,14 +63,27 @@ internal sealed class SchemaStore
     /// when the catalog stamp (<see cref="SchemaQuery.CatalogStampCtes"/>) says the catalog may have changed since the
     /// recording: a catalog row younger than the recorded row, or another number of catalog rows. Otherwise the recorded
     /// fingerprint is the live one, and a no-op run or a status pays a scan of catalog index ranges instead.
+    /// The catalog query is passed to <c>query_to_xml</c> as text, so that the server plans it only when it runs it: as
+    /// part of the probe's own text it was planned on every execution (about 6 ms on a 300-table schema, more than the
+    /// rest of a no-op run), whichever branch the probe then took.
     /// </summary>
     public NpgsqlBatchCommand DriftCommand() => new(
-        $"WITH {Query.Objects}, {SchemaQuery.CatalogStampCtes}, " +
+        $"WITH {SchemaQuery.CatalogStampCtes}, " +
         "rec AS (SELECT s.version, s.recorded_at, s.fingerprint, s.catalog_rows, age(s.xmin) AS rec_age " +
         $"FROM {QuotedTable} s ORDER BY s.id DESC LIMIT 1) " +
         "SELECT rec.version, rec.recorded_at, rec.fingerprint, " +
         "CASE WHEN rec.catalog_rows = (SELECT n FROM cstamp) AND (SELECT newest FROM cstamp) >= rec.rec_age " +
-        $"THEN rec.fingerprint ELSE (SELECT {SchemaQuery.FingerprintExpression} FROM o) END FROM rec");
+        "THEN rec.fingerprint " +
+        $"ELSE (xpath('/row/f/text()', query_to_xml({DollarQuoted(Query.FingerprintSql)}, true, true, '')))[1]::text END FROM rec");
+
+    /// <summary>A SQL text as a dollar-quoted literal (no escaping: the tag never occurs in the engine's own queries).</summary>
+    private static string DollarQuoted(string sql)
+    {
+        const string Tag = "$sharedmigrations_sql$";
+        return sql.Contains(Tag, StringComparison.Ordinal)
+            ? throw new InvalidOperationException("The query text contains the dollar-quote tag.")
+            : Tag + sql + Tag;
+    }
 
     /// <summary>Reads the drift probe's result (the reader positioned on it); a missing snapshot table means nothing is recorded.</summary>
     public static async Task<SchemaDriftReading?> ReadDriftAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
