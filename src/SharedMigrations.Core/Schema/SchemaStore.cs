@@ -74,16 +74,7 @@ internal sealed class SchemaStore
         "SELECT rec.version, rec.recorded_at, rec.fingerprint, " +
         "CASE WHEN rec.catalog_rows = (SELECT n FROM cstamp) AND (SELECT newest FROM cstamp) >= rec.rec_age " +
         "THEN rec.fingerprint " +
-        $"ELSE (xpath('/row/f/text()', query_to_xml({DollarQuoted(Query.FingerprintSql)}, true, true, '')))[1]::text END FROM rec");
-
-    /// <summary>A SQL text as a dollar-quoted literal (no escaping: the tag never occurs in the engine's own queries).</summary>
-    private static string DollarQuoted(string sql)
-    {
-        const string Tag = "$sharedmigrations_sql$";
-        return sql.Contains(Tag, StringComparison.Ordinal)
-            ? throw new InvalidOperationException("The query text contains the dollar-quote tag.")
-            : Tag + sql + Tag;
-    }
+        $"ELSE (xpath('/row/f/text()', query_to_xml({SchemaQuery.Literal(Query.FingerprintSql)}, true, true, '')))[1]::text END FROM rec");
 
     /// <summary>Reads the drift probe's result (the reader positioned on it); a missing snapshot table means nothing is recorded.</summary>
     public static async Task<SchemaDriftReading?> ReadDriftAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
