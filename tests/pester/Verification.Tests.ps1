@@ -202,6 +202,9 @@ Describe 'Test-MigrationRoundTrip' -Tag 'Verification' {
             Invoke-TestSql $scratch 'DROP TABLE keep_me;'
             (Test-MigrationRoundTrip $good -ScratchConnectionString "Database=$name").Result | Should -Be @('Passed', 'Passed')
             Get-TestColumn $scratch "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename = 'a'" | Should -Be @('a')
+            # The round trip's change log (a schema and two event triggers) is gone from a database that stays.
+            Get-TestScalar $scratch "SELECT count(*) FROM pg_namespace WHERE nspname = 'sharedmigrations_roundtrip'" | Should -Be 0
+            Get-TestScalar $scratch 'SELECT count(*) FROM pg_event_trigger' | Should -Be 0
         }
         finally { Remove-TestDatabase $scratch }
     }
@@ -212,7 +215,31 @@ Describe 'Test-MigrationRoundTrip' -Tag 'Verification' {
         "$warnings" | Should -Match 'kept the scratch database .*/(pester_rt\w*_rt_[0-9a-f]{8})'
         $kept = [regex]::Match("$warnings", '/(\w+_rt_[0-9a-f]{8})').Groups[1].Value
         Get-TestScalar $db "SELECT count(*) FROM pg_database WHERE datname = '$kept'" | Should -Be 1
-        Invoke-TestSql $db "DROP DATABASE `"$kept`""
+        Get-TestScalar "$db;Database=$kept" "SELECT count(*) FROM pg_namespace WHERE nspname = 'sharedmigrations_roundtrip'" | Should -Be 0
+        Get-TestScalar "$db;Database=$kept" 'SELECT count(*) FROM pg_event_trigger' | Should -Be 0
+        Get-TestScalar "$db;Database=$kept" "SELECT to_regclass('public.a') IS NOT NULL" | Should -BeTrue
+        Invoke-TestSql $db "DROP DATABASE `"$kept`" WITH (FORCE)"
+    }
+
+    It 'reads its snapshots through the change log when the role may create event triggers' {
+        $out = Test-MigrationRoundTrip (Join-Path $root 'good') -Verbose 4>&1
+        "$($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -BeLike '*change log (event triggers)*'
+        ($out | Where-Object { $_ -is [SharedMigrations.RoundTripResult] }).Result | Should -Be @('Passed', 'Passed')
+    }
+
+    It 'gives the same results to a role that may create databases but not event triggers (table stamps)' {
+        $bad = Join-Path $root 'bad'
+        $role = 'pester_rt_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $password = 'pw-' + [guid]::NewGuid().ToString('N')
+        Invoke-TestSql $db "CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password'"
+        try {
+            $results = Test-MigrationRoundTrip $bad -ConnectionString "$db;Username=$role;Password=$password" -Verbose 4>&1 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $verbose = $results | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            "$verbose" | Should -BeLike '*may not create event triggers*table stamps*'
+            ($results | Where-Object { $_ -is [SharedMigrations.RoundTripResult] } | ForEach-Object { "$($_.Version) $($_.Result) $($_.Stage)".Trim() }) | Should -Be @(
+                '1 Passed', '2 Failed Down', '3 Failed Restore', '4 Failed Reapply', '5 Irreversible', '6 Passed')
+        }
+        finally { Invoke-TestSql $db "DROP ROLE $role" }
     }
 
     It 'creates no database when the files do not load' {

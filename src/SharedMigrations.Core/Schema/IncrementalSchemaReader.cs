@@ -11,7 +11,7 @@ namespace SharedMigrations.Core.Schema;
 /// (<see cref="SchemaReader"/>) of the same database on a connection with the same search path.
 /// Only for a database nothing else changes meanwhile (a scratch database); one reader per database, one read at a time.
 /// </summary>
-internal sealed class IncrementalSchemaReader
+internal sealed class IncrementalSchemaReader : ISnapshotReader
 {
     private readonly SchemaQuery _query;
     private Dictionary<(uint Oid, string Stamp), SchemaObject[]> _tables = new();
@@ -26,15 +26,16 @@ internal sealed class IncrementalSchemaReader
         _query = query;
     }
 
-    /// <summary>How many tables the last read took from what it kept (for tests and verbose output).</summary>
+    /// <inheritdoc/>
     public int LastReused { get; private set; }
 
-    /// <summary>How many tables the last read had computed by the server.</summary>
+    /// <inheritdoc/>
     public int LastRead { get; private set; }
 
-    /// <summary>Forgets every table kept (the database was dropped, or emptied by something else).</summary>
+    /// <inheritdoc/>
     public void Reset() => _tables = new();
 
+    /// <inheritdoc/>
     public async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);

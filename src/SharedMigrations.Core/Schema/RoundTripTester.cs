@@ -12,8 +12,10 @@ namespace SharedMigrations.Core.Schema;
 /// snapshot S0, UP, S1, DOWN, S2, UP again, S3; it passes when all succeed, S2 = S0 and S3 = S1 (S1 is the next
 /// migration's S0: S3 is the same schema). After a failure the
 /// scratch database is rebuilt (the UPs up to that migration) and the test goes on, so one run reports every broken one.
-/// Snapshots are read on a connection of their own (search path <c>pg_catalog</c>) by an <see cref="IncrementalSchemaReader"/>:
-/// the server computes again only the tables that changed since the last read; a full read at the end checks the last one.
+/// Snapshots are read on a connection of their own (search path <c>pg_catalog</c>), computing again only what changed
+/// since the last read: what the scratch database's change log names (<see cref="SchemaChangeLog"/>,
+/// <see cref="LoggedSchemaReader"/>) when the role may create event triggers, else the tables whose catalog stamps changed
+/// (<see cref="IncrementalSchemaReader"/>); a full read at the end checks the last one.
 /// </summary>
 internal sealed partial class RoundTripTester
 {
@@ -22,7 +24,8 @@ internal sealed partial class RoundTripTester
     private readonly ScratchDatabase _scratch;
     private ServiceDatabase _manager;
     private SchemaSnapshot _base = SchemaSnapshot.Empty;
-    private IncrementalSchemaReader? _reader;
+    private ISnapshotReader? _reader;
+    private bool _logged;
     private SchemaQuery? _fullQuery;
     private NpgsqlConnection? _snapshots;
 
@@ -127,6 +130,7 @@ internal sealed partial class RoundTripTester
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            await RemoveChangeLogAsync().ConfigureAwait(false);
             if (_snapshots is not null)
             {
                 await _snapshots.DisposeAsync().ConfigureAwait(false);
@@ -150,9 +154,40 @@ internal sealed partial class RoundTripTester
             ownSchema = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         }
 
-        _fullQuery = new SchemaQuery(settings.TableName, settings.Schemas, ownSchema);
-        _reader = new IncrementalSchemaReader(new SchemaQuery(settings.TableName, settings.Schemas, ownSchema, incremental: true));
+        var refused = await SchemaChangeLog.TryInstallAsync(connection, cancellationToken).ConfigureAwait(false);
+        _logged = refused is null;
+        _options.Observer?.OnVerbose(ServiceName, _logged
+            ? "snapshots read what the scratch database's change log (event triggers) names."
+            : $"{refused}: snapshots compare table stamps, which is slower.");
+        _fullQuery = new SchemaQuery(settings.TableName, settings.Schemas, ownSchema, logged: _logged);
+        var incremental = new SchemaQuery(settings.TableName, settings.Schemas, ownSchema, incremental: true, logged: _logged);
+        _reader = _logged ? new LoggedSchemaReader(incremental) : new IncrementalSchemaReader(incremental);
         await OpenSnapshotConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the change log from a scratch database that stays (given, or kept): what is left is what the migrations
+    /// made. A created database that is dropped takes it along. Best effort: the database may be gone.
+    /// </summary>
+    private async Task RemoveChangeLogAsync()
+    {
+        if (!_logged || (_scratch.Created && !_scratch.Keep))
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await _scratch.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await SchemaChangeLog.RemoveAsync(connection, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or DatabaseConnectionException)
+        {
+            _options.Observer?.OnWarning(
+                ServiceName,
+                $"could not remove the schema {SchemaChangeLog.Schema} (the round trip's change log) from the scratch database " +
+                $"{_scratch.Display}: {ex.Message}");
+        }
     }
 
     private async Task OpenSnapshotConnectionAsync(CancellationToken cancellationToken)
@@ -360,6 +395,12 @@ internal sealed partial class RoundTripTester
         }
 
         var connection = await _scratch.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (_logged && _scratch.Created && await SchemaChangeLog.TryInstallAsync(connection, cancellationToken).ConfigureAwait(false) is
+            { } refused)
+        {
+            throw new InvalidOperationException($"The change log was installed on the scratch database once but not again: {refused}.");
+        }
+
         await OpenSnapshotConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (!_scratch.Created)
         {

@@ -22,14 +22,25 @@ internal sealed class SchemaQuery
     /// <c>current_schema()</c>); given when the snapshot is read on a connection with another search path.</param>
     /// <param name="incremental">Builds <see cref="IncrementalSql"/>: tables whose catalog stamp the caller already
     /// knows are left out (see <see cref="IncrementalSchemaReader"/>).</param>
-    public SchemaQuery(HistoryTableName? ownTable, IReadOnlyList<string>? schemas, string? ownSchema = null, bool incremental = false)
+    /// <param name="logged">The database has the change log of <see cref="SchemaChangeLog"/>: its schema is left out of
+    /// every read, and with <paramref name="incremental"/> the query is <see cref="LoggedSql"/> instead of stamps.</param>
+    public SchemaQuery(
+        HistoryTableName? ownTable,
+        IReadOnlyList<string>? schemas,
+        string? ownSchema = null,
+        bool incremental = false,
+        bool logged = false)
     {
         Incremental = incremental;
-        Objects = BuildObjects(ownTable, schemas, ownSchema, incremental);
+        Logged = logged;
+        Objects = BuildObjects(ownTable, schemas, ownSchema, incremental, logged);
     }
 
     /// <summary>Whether <see cref="IncrementalSql"/> is available (and <see cref="Objects"/> expects its parameter).</summary>
     public bool Incremental { get; }
+
+    /// <summary>Whether the query reads the change log (<see cref="LoggedSql"/>) and leaves its schema out.</summary>
+    public bool Logged { get; }
 
     /// <summary>The CTEs that define <c>o</c>: the object list (to follow <c>WITH</c>).</summary>
     public string Objects { get; }
@@ -45,10 +56,27 @@ internal sealed class SchemaQuery
     /// <c>definition</c>; NULL when it cannot be stamped). Not ordered: the caller orders (<see cref="SchemaObjectOrder"/>).
     /// </summary>
     public string IncrementalSql =>
-        Incremental
+        Incremental && !Logged
             ? $"WITH {Objects} SELECT o.schema_name, o.kind, o.name, o.table_name, o.position, o.definition, o.owner FROM o " +
               "UNION ALL SELECT NULL, NULL, NULL, NULL, 0, t.stamp, t.oid FROM tab t"
             : throw new InvalidOperationException("This schema query was not built for incremental reads.");
+
+    /// <summary>
+    /// The read of a database with a change log (<see cref="SchemaChangeLog"/>; parameter <c>$1 bigint</c>: the log position
+    /// the caller's rows are from, 0 for none): the rows of every table the log names after <c>$1</c> (every table when
+    /// it says so, and always those with a policy, whose text names roles), with the table's oid (<c>owner</c>); the
+    /// objects that belong to no table only when the log says one of them changed; then one row (kind NULL, definition
+    /// <c>T</c>, <c>owner</c> the oid) per table read, whether it still exists or not, and a last row (kind and owner
+    /// NULL) whose definition holds <c>A</c> (every table was read) and <c>L</c> (the objects of no table were read) and
+    /// whose position is the log position the rows are from. Not ordered.
+    /// </summary>
+    public string LoggedSql =>
+        Incremental && Logged
+            ? $"WITH {Objects} SELECT o.schema_name, o.kind, o.name, o.table_name, o.position, o.definition, o.owner FROM o " +
+              "UNION ALL SELECT NULL, NULL, NULL, NULL, 0, 'T', f.oid FROM fresh f " +
+              "UNION ALL SELECT NULL, NULL, NULL, NULL, (SELECT COALESCE(max(s.n), 0) FROM " + SchemaChangeLog.Schema + ".stamp s), " +
+              "CASE WHEN g.al THEN 'A' ELSE '' END || CASE WHEN g.lo THEN 'L' ELSE '' END, NULL FROM flag g"
+            : throw new InvalidOperationException("This schema query was not built for reads of a change log.");
 
     /// <summary>
     /// The fingerprint as one text column (SHA-256 hex of the fingerprint lines, as <see cref="SchemaSnapshot.ComputeFingerprint"/>).
@@ -106,11 +134,13 @@ internal sealed class SchemaQuery
     /// <summary>A SQL string literal.</summary>
     public static string Literal(string? text) => text is null ? "NULL" : "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static string BuildObjects(HistoryTableName? ownTable, IReadOnlyList<string>? schemas, string? ownSchema, bool incremental)
+    private static string BuildObjects(
+        HistoryTableName? ownTable, IReadOnlyList<string>? schemas, string? ownSchema, bool incremental, bool logged)
     {
-        var schemaFilter = schemas is { Count: > 0 }
+        var schemaFilter = (schemas is { Count: > 0 }
             ? $" AND n.nspname IN ({string.Join(", ", schemas.Select(Literal))})"
-            : string.Empty;
+            : string.Empty) + (logged ? $" AND n.nspname <> {Literal(SchemaChangeLog.Schema)}" : string.Empty);
+        var useLog = incremental && logged;
         var own = ownTable is null
             ? "SELECT 0::oid AS oid WHERE false"
             : "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
@@ -126,7 +156,22 @@ internal sealed class SchemaQuery
         // indexes, triggers and policies); indexes and triggers of views and materialized views are always read.
         var tableScope = incremental ? " AND c.oid IN (SELECT f.oid FROM fresh f)" : string.Empty;
         var mixedScope = incremental ? " AND (c.relkind NOT IN ('r', 'p', 'f') OR c.oid IN (SELECT f.oid FROM fresh f))" : string.Empty;
-        var stamps = incremental ? "\n" + TableStamps : string.Empty;
+        var stamps = incremental && !logged ? "\n" + TableStamps : string.Empty;
+        var log = useLog ? LogCtes + "\n" : string.Empty;
+        // With the log, rel is every relation only when the objects of no table are read; else the tables to read and their
+        // indexes, each found by its oid (LATERAL ... OFFSET 0 keeps the index lookups: a join would scan pg_class).
+        var relColumns = "c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relispartition, " +
+            "c.relpartbound, n.nspname, c.xmin::text::bigint AS row_x, n.nsp_x";
+        const string relFilter = "c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f') AND c.oid NOT IN (SELECT oid FROM own) " +
+            "AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid)";
+        var relScope = useLog
+            ? "\n    AND (SELECT g.lo FROM flag g)\n  UNION ALL\n  SELECT c.* FROM (SELECT f.oid FROM fresh f " +
+              "UNION ALL SELECT x.indexrelid " +
+              "FROM fresh f CROSS JOIN LATERAL (SELECT x.indexrelid FROM pg_index x WHERE x.indrelid = f.oid OFFSET 0) x) s\n" +
+              $"    CROSS JOIN LATERAL (SELECT {relColumns} FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace\n" +
+              $"      WHERE c.oid = s.oid AND {relFilter} OFFSET 0) c\n  WHERE NOT (SELECT g.lo FROM flag g)"
+            : string.Empty;
+        var looseGate = useLog ? " AND (SELECT g.lo FROM flag g)" : string.Empty;
         return $"""
             nsp AS (
               SELECT n.oid, n.nspname, n.xmin::text::bigint AS nsp_x FROM pg_namespace n
@@ -137,21 +182,21 @@ internal sealed class SchemaQuery
               SELECT d.classid, d.objid FROM pg_extension x
               JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = x.oid AND d.deptype = 'e'),
             own AS ({own}),
-            rel AS (
+            {log}rel AS (
               SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
                      c.relpartbound, n.nspname, c.xmin::text::bigint AS row_x, n.nsp_x
               FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
               WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f')
                 AND c.oid NOT IN (SELECT oid FROM own)
-                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid)),{stamps}
+                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid){relScope}),{stamps}
             raw(owner, schema_name, kind_order, kind, name, table_name, grp, sub_order, position, definition) AS (
               SELECT NULL::oid, n.nspname, 1, 'Schema', n.nspname, NULL::name, n.nspname, 0, 0::bigint, 'CREATE SCHEMA ' || {q}(n.nspname)
-                FROM nsp n
+                FROM nsp n WHERE true{looseGate}
               UNION ALL
               SELECT NULL, n.nspname, 2, 'Extension', x.extname, NULL, x.extname, 0, 0,
                      'CREATE EXTENSION ' || {q}(x.extname) || ' WITH SCHEMA ' || {q}(n.nspname) || ' VERSION ' ||
                        quote_literal(x.extversion)
-              FROM pg_extension x JOIN nsp n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'
+              FROM pg_extension x JOIN nsp n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'{looseGate}
               UNION ALL
               SELECT NULL, n.nspname, 3, 'Type', t.typname, NULL, t.typname, 0, 0,
                      CASE t.typtype
@@ -171,7 +216,7 @@ internal sealed class SchemaQuery
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
               WHERE (t.typtype IN ('e', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND
                 c.relkind = 'c')))
-                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)
+                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid){looseGate}
               UNION ALL
               SELECT NULL, n.nspname, 4, 'Domain', t.typname, NULL, t.typname, 0, 0,
                      'CREATE DOMAIN ' || {q}(n.nspname) || '.' || {q}(t.typname) || ' AS ' || format_type(t.typbasetype, t.typtypmod) ||
@@ -182,7 +227,8 @@ internal sealed class SchemaQuery
                        k.conname COLLATE "C")
                                FROM pg_constraint k WHERE k.contypid = t.oid), '')
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
-              WHERE t.typtype = 'd' AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)
+              WHERE t.typtype = 'd'
+                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid){looseGate}
               UNION ALL
               SELECT NULL, c.nspname, 5, 'Sequence', c.relname, NULL, c.relname, 0, 0,
                      'CREATE SEQUENCE ' || {q}(c.nspname) || '.' || {q}(c.relname) || ' AS ' || format_type(s.seqtypid, NULL) ||
@@ -254,7 +300,8 @@ internal sealed class SchemaQuery
                         FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
                      ELSE pg_get_functiondef(p.oid) END
               FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace
-              WHERE NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid) AND NOT {ownFunction}
+              WHERE NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+                AND NOT {ownFunction}{looseGate}
               UNION ALL
               SELECT CASE WHEN c.relkind IN ('r', 'p', 'f') THEN c.oid END, c.nspname, 13, 'Trigger', t.tgname, c.relname, t.tgname, 0, 0,
                 pg_get_triggerdef(t.oid)
@@ -294,6 +341,20 @@ internal sealed class SchemaQuery
     /// policy (its text names roles) or a column whose type is another table's row type has no stamp and is always read.
     /// Objects created by initdb have oids below 16384; the database's own objects never do.
     /// </summary>
+    /// <summary>
+    /// The CTEs of <see cref="LoggedSql"/> (before <c>rel</c>, which they narrow): <c>lg</c>, the log's entries after
+    /// <c>$1</c>; <c>flag</c>, whether they say every table (<c>al</c>) and the objects of no table (<c>lo</c>) changed;
+    /// <c>fresh</c>, the tables to read (named by the log, every one when <c>al</c>, and every one with a policy).
+    /// </summary>
+    private static readonly string LogCtes = $"""
+            lg AS (SELECT s.k, s.n FROM {SchemaChangeLog.Schema}.stamp s WHERE s.n > $1),
+            flag AS (SELECT COALESCE(bool_or(l.k = 1), false) AS al, COALESCE(bool_or(l.k IN (0, 1)), false) AS lo FROM lg l),
+            fresh AS (
+              SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'f') AND c.oid >= 16384 AND (SELECT g.al FROM flag g)
+              UNION SELECT l.k FROM lg l WHERE l.k > 1
+              UNION SELECT pol.polrelid FROM pg_policy pol),
+            """;
+
     private const string TableStamps = """
             tabs AS (SELECT c.oid, GREATEST(c.row_x, c.nsp_x) AS x FROM rel c WHERE c.relkind IN ('r', 'p', 'f')),
             glob AS (

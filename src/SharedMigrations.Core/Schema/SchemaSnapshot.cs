@@ -8,18 +8,22 @@ public sealed class SchemaSnapshot
 {
     public static readonly SchemaSnapshot Empty = new(Array.Empty<SchemaObject>());
 
+    private string? _fingerprint;
+
     public SchemaSnapshot(IReadOnlyList<SchemaObject> objects)
     {
         ArgumentNullException.ThrowIfNull(objects);
         Objects = objects;
-        Fingerprint = ComputeFingerprint(objects);
     }
 
     /// <summary>The objects: by schema, then kind, then name; columns and constraints right after their table.</summary>
     public IReadOnlyList<SchemaObject> Objects { get; }
 
-    /// <summary>The lower-case hex SHA-256 of the objects' fingerprint lines, equal to the one the server computes.</summary>
-    public string Fingerprint { get; }
+    /// <summary>
+    /// The lower-case hex SHA-256 of the objects' fingerprint lines, equal to the one the server computes (computed when
+    /// first asked for: a round trip compares most snapshots object by object and never needs it).
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint(Objects);
 
     /// <summary>The number of tables (a quick way to tell whether a database is empty).</summary>
     public int TableCount => Objects.Count(o => o.Kind is SchemaObjectKind.Table);

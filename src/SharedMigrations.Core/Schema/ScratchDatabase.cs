@@ -102,7 +102,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         await using var command = new NpgsqlCommand(
             "SELECT string_agg(n.nspname || '.' || c.relname, ', ' ORDER BY n.nspname, c.relname), count(*) FROM pg_class c " +
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> " +
-                "'information_schema'",
+                "'information_schema' AND n.nspname <> '" + SchemaChangeLog.Schema + "'",
             connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

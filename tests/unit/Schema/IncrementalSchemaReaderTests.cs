@@ -12,7 +12,7 @@ namespace SharedMigrations.Tests.Schema;
 /// </summary>
 public class IncrementalSchemaReaderTests
 {
-    private static readonly string[] Steps =
+    internal static readonly string[] Steps =
     [
         "CREATE SCHEMA app; CREATE TYPE app.mood AS ENUM ('sad', 'ok'); CREATE DOMAIN app.email AS text CHECK (VALUE LIKE '%@%')",
         "CREATE TABLE app.users (id bigint PRIMARY KEY, email app.email, mood app.mood, name text NOT NULL)",
