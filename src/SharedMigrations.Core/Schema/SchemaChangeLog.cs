@@ -91,7 +91,8 @@ internal static class SchemaChangeLog
             UNION SELECT CASE WHEN cmd.command_tag LIKE 'ALTER%' OR cmd.classid = 'pg_extension'::regclass THEN 1 ELSE 0 END
               FROM cmd WHERE cmd.classid IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
             UNION SELECT 1 FROM cmd JOIN pg_class r ON r.oid = cmd.objid
-              WHERE cmd.classid = 'pg_class'::regclass AND r.relkind = 'p' AND cmd.command_tag = 'ALTER TABLE'),
+              WHERE cmd.classid = 'pg_class'::regclass AND r.relkind = 'p' AND cmd.command_tag = 'ALTER TABLE'
+            UNION SELECT 0 FROM cmd WHERE cmd.classid = 'pg_class'::regclass AND cmd.command_tag = 'ALTER SEQUENCE'),
           ks AS (SELECT DISTINCT o.k FROM owners o WHERE o.k IS NOT NULL),
           kept AS (
             INSERT INTO {{Schema}}.idx AS m (i, t)

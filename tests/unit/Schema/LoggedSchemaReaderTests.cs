@@ -33,6 +33,15 @@ public class LoggedSchemaReaderTests
         "DROP TABLE public.made CASCADE",
         "CREATE SEQUENCE public.free_numbers; CREATE TABLE public.numbered (n bigint DEFAULT nextval('public.free_numbers'))",
         "ALTER SEQUENCE public.free_numbers RENAME TO numbers",
+        "CREATE SEQUENCE public.loose_seq",
+        "ALTER SEQUENCE public.loose_seq OWNED BY public.numbered.n",
+        "ALTER SEQUENCE public.loose_seq OWNED BY NONE",
+        "CREATE FUNCTION public.def_val() RETURNS int LANGUAGE sql AS 'SELECT 1'; " +
+            "CREATE TABLE public.with_def (v int DEFAULT public.def_val(), w int CHECK (w > public.def_val()))",
+        "DROP FUNCTION public.def_val() CASCADE",
+        "CREATE TYPE public.pair AS (a int, b int); CREATE TABLE public.pairs (p public.pair, ps public.pair[])",
+        "ALTER TYPE public.pair RENAME TO couple",
+        "CREATE TABLE public.row_holder (r public.quiet); ALTER TABLE public.quiet RENAME TO calm",
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         "DROP EXTENSION pg_trgm",
     ];
