@@ -15,6 +15,8 @@ internal sealed class SchemaStore
     private const string UndefinedTable = "42P01";
     private const string UndefinedColumn = "42703";
 
+    private string? _driftSql;
+
     public SchemaStore(HistoryTableName historyTable, IReadOnlyList<string>? schemas)
     {
         HistoryTable = historyTable;
@@ -67,14 +69,17 @@ internal sealed class SchemaStore
     /// part of the probe's own text it was planned on every execution (about 6 ms on a 300-table schema, more than the
     /// rest of a no-op run), whichever branch the probe then took.
     /// </summary>
-    public NpgsqlBatchCommand DriftCommand() => new(
+    public NpgsqlBatchCommand DriftCommand() => new(_driftSql ??= BuildDriftSql());
+
+    // The probe's text (about 12 KB with the catalog query it carries), built once per store.
+    private string BuildDriftSql() =>
         $"WITH {SchemaQuery.CatalogStampCtes}, " +
         "rec AS (SELECT s.version, s.recorded_at, s.fingerprint, s.catalog_rows, age(s.xmin) AS rec_age " +
         $"FROM {QuotedTable} s ORDER BY s.id DESC LIMIT 1) " +
         "SELECT rec.version, rec.recorded_at, rec.fingerprint, " +
         "CASE WHEN rec.catalog_rows = (SELECT n FROM cstamp) AND (SELECT newest FROM cstamp) >= rec.rec_age " +
         "THEN rec.fingerprint " +
-        $"ELSE (xpath('/row/f/text()', query_to_xml({SchemaQuery.Literal(Query.FingerprintSql)}, true, true, '')))[1]::text END FROM rec");
+        $"ELSE (xpath('/row/f/text()', query_to_xml({SchemaQuery.Literal(Query.FingerprintSql)}, true, true, '')))[1]::text END FROM rec";
 
     /// <summary>Reads the drift probe's result (the reader positioned on it); a missing snapshot table means nothing is recorded.</summary>
     public static async Task<SchemaDriftReading?> ReadDriftAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
