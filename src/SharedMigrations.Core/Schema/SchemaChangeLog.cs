@@ -6,11 +6,14 @@ namespace SharedMigrations.Core.Schema;
 /// The change log of a scratch database, so that a round trip reads again only what its migrations changed: two event
 /// triggers (<c>ddl_command_end</c> and <c>sql_drop</c>, enabled ALWAYS, so that a migration's
 /// <c>session_replication_role</c> does not silence them) record, for every DDL command in the database, the tables whose
-/// snapshot rows it may have changed: the objects the command names, the objects that depend on them (a foreign key
-/// names the table it references, a default the sequence or function it calls, a column its type), each taken to the table
-/// it belongs to. What belongs to no table (schemas, types, functions, views, free sequences) is entry 0; entry 1 says
-/// "every table" (a schema altered or an extension created, altered or dropped, a partitioned table altered, an index
-/// dropped whose table is not known, or any error in the triggers themselves, which never fail a migration). Each entry
+/// snapshot rows it may have changed: the objects the command names, the objects that depend on them and on those in
+/// turn (a foreign key names the table it references, a default the sequence or function it calls, a column its type; a
+/// table moved to another schema takes its sequences along, which other tables' defaults name), each taken to the table
+/// it belongs to, and every table that inherits from one of those, down the whole tree (partitions of partitions get
+/// the parent's cloned indexes, triggers and renamed constraints); a rule's relation too (a table made a view). What
+/// belongs to no table (schemas, types, functions, views, free sequences) is entry 0; entry 1 says "every table" (a
+/// schema altered or an extension created, altered or dropped, a partitioned table altered, an index dropped whose
+/// table is not known, or any error in the triggers themselves, which never fail a migration). Each entry
 /// holds the position of the last command that named it, from one sequence, so a reader asks for what changed after the
 /// position it has (<see cref="SchemaQuery.LoggedSql"/>, <see cref="LoggedSchemaReader"/>).
 /// Creating an event trigger takes a superuser (PostgreSQL 13 to 17); without one a round trip reads table stamps
@@ -40,7 +43,7 @@ internal static class SchemaChangeLog
         DECLARE
           done bigint;
         BEGIN
-          WITH cmd AS (
+          WITH RECURSIVE cmd AS (
             SELECT c.classid, c.objid, c.command_tag FROM pg_event_trigger_ddl_commands() c
             WHERE c.objid IS NOT NULL AND c.classid IS NOT NULL),
           types AS (
@@ -48,12 +51,15 @@ internal static class SchemaChangeLog
             WHERE cmd.classid = 'pg_class'::regclass AND r.reltype <> 0
             UNION ALL SELECT cmd.classid, cmd.objid FROM cmd WHERE cmd.classid = 'pg_type'::regclass),
           touched AS (
-            SELECT cmd.classid, cmd.objid FROM cmd WHERE cmd.classid <> 'pg_namespace'::regclass
+            SELECT cmd.classid, cmd.objid FROM cmd WHERE cmd.classid NOT IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
             UNION SELECT types.classid, types.objid FROM types
             UNION SELECT 'pg_type'::regclass, t.typarray FROM types JOIN pg_type t ON t.oid = types.objid WHERE t.typarray <> 0),
-          objs AS (
+          near AS (
             SELECT t.classid, t.objid FROM touched t
             UNION SELECT d.classid, d.objid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.objid),
+          objs AS (
+            SELECT o.classid, o.objid FROM near o
+            UNION SELECT d.classid, d.objid FROM near o JOIN pg_depend d ON d.refclassid = o.classid AND d.refobjid = o.objid),
           owners AS (
             SELECT CASE
                      WHEN o.classid = 'pg_class'::regclass THEN
@@ -92,8 +98,12 @@ internal static class SchemaChangeLog
               FROM cmd WHERE cmd.classid IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
             UNION SELECT 1 FROM cmd JOIN pg_class r ON r.oid = cmd.objid
               WHERE cmd.classid = 'pg_class'::regclass AND r.relkind = 'p' AND cmd.command_tag = 'ALTER TABLE'
-            UNION SELECT 0 FROM cmd WHERE cmd.classid = 'pg_class'::regclass AND cmd.command_tag = 'ALTER SEQUENCE'),
-          ks AS (SELECT DISTINCT o.k FROM owners o WHERE o.k IS NOT NULL),
+            UNION SELECT 0 FROM cmd WHERE cmd.classid = 'pg_class'::regclass AND cmd.command_tag = 'ALTER SEQUENCE'
+            UNION SELECT rw.ev_class FROM objs o JOIN pg_rewrite rw ON o.classid = 'pg_rewrite'::regclass AND rw.oid = o.objid),
+          tree(k) AS (
+            SELECT o.k FROM owners o WHERE o.k IS NOT NULL
+            UNION SELECT i.inhrelid FROM tree t JOIN pg_inherits i ON i.inhparent = t.k),
+          ks AS (SELECT DISTINCT t.k FROM tree t),
           kept AS (
             INSERT INTO {{Schema}}.idx AS m (i, t)
             SELECT x.indexrelid, x.indrelid FROM pg_index x JOIN ks ON x.indrelid = ks.k

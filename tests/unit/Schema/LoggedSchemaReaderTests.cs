@@ -42,6 +42,37 @@ public class LoggedSchemaReaderTests
         "CREATE TYPE public.pair AS (a int, b int); CREATE TABLE public.pairs (p public.pair, ps public.pair[])",
         "ALTER TYPE public.pair RENAME TO couple",
         "CREATE TABLE public.row_holder (r public.quiet); ALTER TABLE public.quiet RENAME TO calm",
+        // What a review found the first version missed: changes two dependencies away or down an inheritance tree.
+        "CREATE SCHEMA rv; CREATE TABLE rv.src (id serial PRIMARY KEY); CREATE TABLE rv.shares (n int DEFAULT nextval('rv.src_id_seq'))",
+        "ALTER TABLE rv.src SET SCHEMA public",
+        "CREATE TABLE rv.ip (id int CONSTRAINT ip_id_check CHECK (id > 0)); CREATE TABLE rv.ic () INHERITS (rv.ip)",
+        "ALTER TABLE rv.ip RENAME CONSTRAINT ip_id_check TO ip_positive",
+        "ALTER TABLE shop.happenings ADD CONSTRAINT v_pos CHECK (v > 0)",
+        "ALTER TABLE shop.happenings RENAME CONSTRAINT v_pos TO v_positive",
+        "CREATE TABLE rv.gp (id int); CREATE TABLE rv.par () INHERITS (rv.gp); CREATE TABLE rv.kid () INHERITS (rv.par)",
+        "ALTER TABLE rv.gp ADD COLUMN extra text",
+        "ALTER TABLE rv.gp RENAME COLUMN extra TO more",
+        "ALTER TABLE rv.gp ALTER COLUMN more SET DEFAULT 'x'",
+        "ALTER TABLE rv.gp ALTER COLUMN id TYPE bigint",
+        "CREATE TABLE rv.lvl (id int, g int, v int) PARTITION BY LIST (g); " +
+            "CREATE TABLE rv.lvl_1 PARTITION OF rv.lvl FOR VALUES IN (1) PARTITION BY RANGE (id); " +
+            "CREATE TABLE rv.lvl_1_a PARTITION OF rv.lvl_1 FOR VALUES FROM (0) TO (100)",
+        "CREATE INDEX lvl_v_idx ON rv.lvl (v)",
+        "CREATE FUNCTION rv.trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; " +
+            "CREATE TRIGGER lvl_trg AFTER INSERT ON rv.lvl FOR EACH ROW EXECUTE FUNCTION rv.trg()",
+        "ALTER TRIGGER lvl_trg ON rv.lvl RENAME TO lvl_trigger",
+        "DROP INDEX rv.lvl_v_idx",
+        "CREATE TYPE rv.tt AS (a int, b int); CREATE TABLE rv.typed OF rv.tt PARTITION BY RANGE (a); " +
+            "CREATE TABLE rv.typed_1 PARTITION OF rv.typed FOR VALUES FROM (0) TO (10)",
+        "ALTER TYPE rv.tt ADD ATTRIBUTE c int CASCADE",
+        "ALTER TYPE rv.tt RENAME ATTRIBUTE b TO bb CASCADE",
+        "CREATE TYPE rv.kind AS ENUM ('a', 'b'); CREATE DOMAIN rv.kindd AS rv.kind; " +
+            "CREATE TABLE rv.bykind (k rv.kindd) PARTITION BY LIST (k); " +
+            "CREATE TABLE rv.bykind_a PARTITION OF rv.bykind FOR VALUES IN ('a')",
+        "ALTER TYPE rv.kind RENAME VALUE 'a' TO 'aa'",
+        "CREATE TABLE rv.toview (id int)",
+        "CREATE RULE \"_RETURN\" AS ON SELECT TO rv.toview DO INSTEAD SELECT 1::int AS id",
+        "DROP SCHEMA rv CASCADE",
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         "DROP EXTENSION pg_trgm",
     ];
