@@ -29,7 +29,11 @@ public class FleetPauseTests
             END IF;
             PERFORM pg_sleep(0.1);
           END LOOP;
-          RAISE EXCEPTION 'billing applied % of version 1 and held % advisory lock(s) while it waited for auth@2', applied, held;
+          RAISE EXCEPTION 'billing applied % of version 1 and held % lock(s) waiting for auth@2; sessions: %',
+            applied, held,
+            (SELECT string_agg(a.pid || ':' || a.application_name || ':' || coalesce(a.state, '') || ':' ||
+              coalesce(a.wait_event_type, '') || ':' || coalesce(a.wait_event, '') || ':' || left(a.query, 120), ' || ')
+              FROM pg_stat_activity a WHERE a.datname = current_database());
         END $$;
         CREATE TABLE auth_b (id int);
         """;
