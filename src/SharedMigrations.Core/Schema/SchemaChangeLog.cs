@@ -37,11 +37,28 @@ internal static class SchemaChangeLog
         CREATE SEQUENCE {{Schema}}.n;
         CREATE TABLE {{Schema}}.stamp (k oid PRIMARY KEY, n bigint NOT NULL);
         CREATE TABLE {{Schema}}.idx (i oid PRIMARY KEY, t oid NOT NULL);
+        CREATE FUNCTION {{Schema}}.mark(ks oid[]) RETURNS integer
+        LANGUAGE plpgsql AS $f$
+        BEGIN
+          INSERT INTO {{Schema}}.stamp AS s (k, n)
+          SELECT u.k, (SELECT nextval('{{Schema}}.n')) FROM (SELECT DISTINCT e.k FROM unnest(ks) AS e(k) WHERE e.k IS NOT NULL) u
+          ON CONFLICT (k) DO UPDATE SET n = excluded.n;
+          RETURN 0;
+        END
+        $f$;
+        CREATE FUNCTION {{Schema}}.mark_all() RETURNS void
+        LANGUAGE plpgsql AS $f$
+        BEGIN
+          PERFORM {{Schema}}.mark(ARRAY[1::oid]);
+        EXCEPTION WHEN OTHERS THEN
+          NULL;
+        END
+        $f$;
         CREATE FUNCTION {{Schema}}.on_ddl() RETURNS event_trigger
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
         SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $f$
         DECLARE
-          done bigint;
+          done integer;
         BEGIN
           WITH RECURSIVE cmd AS (
             SELECT c.classid, c.objid, c.command_tag FROM pg_event_trigger_ddl_commands() c
@@ -107,26 +124,17 @@ internal static class SchemaChangeLog
           kept AS (
             INSERT INTO {{Schema}}.idx AS m (i, t)
             SELECT x.indexrelid, x.indrelid FROM pg_index x JOIN ks ON x.indrelid = ks.k
-            ON CONFLICT (i) DO UPDATE SET t = excluded.t),
-          marked AS (
-            INSERT INTO {{Schema}}.stamp AS s (k, n)
-            SELECT ks.k, (SELECT nextval('{{Schema}}.n')) FROM ks
-            ON CONFLICT (k) DO UPDATE SET n = excluded.n)
-          SELECT 1 INTO done;
+            ON CONFLICT (i) DO UPDATE SET t = excluded.t)
+          SELECT {{Schema}}.mark(array_agg(ks.k)) INTO done FROM ks;
         EXCEPTION WHEN OTHERS THEN
-          BEGIN
-            INSERT INTO {{Schema}}.stamp AS s (k, n) VALUES (1, nextval('{{Schema}}.n'))
-            ON CONFLICT (k) DO UPDATE SET n = excluded.n;
-          EXCEPTION WHEN OTHERS THEN
-            NULL;
-          END;
+          PERFORM {{Schema}}.mark_all();
         END
         $f$;
         CREATE FUNCTION {{Schema}}.on_drop() RETURNS event_trigger
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
         SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $f$
         DECLARE
-          done bigint;
+          done integer;
         BEGIN
           WITH owners AS (
             SELECT CASE
@@ -145,27 +153,17 @@ internal static class SchemaChangeLog
               LEFT JOIN pg_namespace rn
           ON o.object_type IN ('table constraint', 'trigger', 'policy', 'default value', 'table column', 'rule')
                 AND rn.nspname = o.address_names[1]
-              LEFT JOIN pg_class r ON r.relnamespace = rn.oid AND r.relname = o.address_names[2]),
-          ks AS (SELECT DISTINCT o.k FROM owners o WHERE o.k IS NOT NULL),
-          marked AS (
-            INSERT INTO {{Schema}}.stamp AS s (k, n)
-            SELECT ks.k, (SELECT nextval('{{Schema}}.n')) FROM ks
-            ON CONFLICT (k) DO UPDATE SET n = excluded.n)
-          SELECT 1 INTO done;
+              LEFT JOIN pg_class r ON r.relnamespace = rn.oid AND r.relname = o.address_names[2])
+          SELECT {{Schema}}.mark(array_agg(o.k)) INTO done FROM owners o;
         EXCEPTION WHEN OTHERS THEN
-          BEGIN
-            INSERT INTO {{Schema}}.stamp AS s (k, n) VALUES (1, nextval('{{Schema}}.n'))
-            ON CONFLICT (k) DO UPDATE SET n = excluded.n;
-          EXCEPTION WHEN OTHERS THEN
-            NULL;
-          END;
+          PERFORM {{Schema}}.mark_all();
         END
         $f$;
         CREATE EVENT TRIGGER {{Schema}}_ddl ON ddl_command_end EXECUTE FUNCTION {{Schema}}.on_ddl();
         CREATE EVENT TRIGGER {{Schema}}_drop ON sql_drop EXECUTE FUNCTION {{Schema}}.on_drop();
         ALTER EVENT TRIGGER {{Schema}}_ddl ENABLE ALWAYS;
         ALTER EVENT TRIGGER {{Schema}}_drop ENABLE ALWAYS;
-        INSERT INTO {{Schema}}.stamp (k, n) VALUES (0, nextval('{{Schema}}.n')), (1, nextval('{{Schema}}.n'));
+        SELECT {{Schema}}.mark(ARRAY[0, 1]::oid[]);
         """;
 
     /// <summary>

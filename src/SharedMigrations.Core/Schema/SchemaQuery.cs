@@ -160,8 +160,8 @@ internal sealed class SchemaQuery
         var log = useLog ? LogCtes + "\n" : string.Empty;
         // With the log, rel is every relation only when the objects of no table are read; else the tables to read and their
         // indexes, each found by its oid (LATERAL ... OFFSET 0 keeps the index lookups: a join would scan pg_class).
-        var relColumns = "c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relispartition, " +
-            "c.relpartbound, n.nspname, c.xmin::text::bigint AS row_x, n.nsp_x";
+        const string relColumns = "c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, " +
+            "c.relispartition, c.relpartbound, n.nspname, c.xmin::text::bigint AS row_x, n.nsp_x";
         const string relFilter = "c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f') AND c.oid NOT IN (SELECT oid FROM own) " +
             "AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid)";
         var relScope = useLog
@@ -183,12 +183,9 @@ internal sealed class SchemaQuery
               JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = x.oid AND d.deptype = 'e'),
             own AS ({own}),
             {log}rel AS (
-              SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
-                     c.relpartbound, n.nspname, c.xmin::text::bigint AS row_x, n.nsp_x
+              SELECT {relColumns}
               FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
-              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f')
-                AND c.oid NOT IN (SELECT oid FROM own)
-                AND NOT EXISTS (SELECT 1 FROM ext e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid){relScope}),{stamps}
+              WHERE {relFilter}{relScope}),{stamps}
             raw(owner, schema_name, kind_order, kind, name, table_name, grp, sub_order, position, definition) AS (
               SELECT NULL::oid, n.nspname, 1, 'Schema', n.nspname, NULL::name, n.nspname, 0, 0::bigint, 'CREATE SCHEMA ' || {q}(n.nspname)
                 FROM nsp n WHERE true{looseGate}

@@ -60,30 +60,14 @@ public class IncrementalSchemaReaderTests
         await using var db = await TestDatabase.CreateAsync("incremental");
         await using var ddl = new NpgsqlConnection(db.ConnectionString);
         await ddl.OpenAsync();
-        await using var snapshots = new NpgsqlConnection(db.ConnectionString);
-        await snapshots.OpenAsync();
-        await using (var set = new NpgsqlCommand("SET search_path = pg_catalog", snapshots))
-        {
-            await set.ExecuteNonQueryAsync();
-        }
-
+        await using var snapshots = await SnapshotSteps.OpenSnapshotConnectionAsync(db);
         var table = HistoryTableName.Default;
         var full = new SchemaQuery(table, null, "public");
         var reader = new IncrementalSchemaReader(new SchemaQuery(table, null, "public", incremental: true));
         var reusedAfterUnrelatedChange = 0;
         for (var i = 0; i < Steps.Length; i++)
         {
-            await using (var command = new NpgsqlCommand(Steps[i], ddl))
-            {
-                await command.ExecuteNonQueryAsync();
-            }
-
-            var incremental = await reader.ReadAsync(snapshots, CancellationToken.None);
-            var expected = await SchemaReader.ReadAsync(snapshots, full, CancellationToken.None);
-            Assert.True(
-                expected.Objects.SequenceEqual(incremental.Objects),
-                $"after step {i} ({Steps[i]}): " + string.Join("; ", SchemaComparer.Compare(expected, incremental)));
-            Assert.Equal(expected.Fingerprint, incremental.Fingerprint);
+            var expected = await SnapshotSteps.RunAndCompareAsync(ddl, snapshots, reader, full, Steps, i);
 
             // Reading again without a change computes no table again, but the one with a policy (its text names roles) and
             // the one whose foreign key references it.
@@ -105,13 +89,7 @@ public class IncrementalSchemaReaderTests
         await using var db = await TestDatabase.CreateAsync("incremental-own");
         await db.ExecuteAsync(
             "CREATE TABLE schema_migrations (version bigint); CREATE TABLE schema_migrations_log (id int); CREATE TABLE kept (id int)");
-        await using var snapshots = new NpgsqlConnection(db.ConnectionString);
-        await snapshots.OpenAsync();
-        await using (var set = new NpgsqlCommand("SET search_path = pg_catalog", snapshots))
-        {
-            await set.ExecuteNonQueryAsync();
-        }
-
+        await using var snapshots = await SnapshotSteps.OpenSnapshotConnectionAsync(db);
         var reader = new IncrementalSchemaReader(new SchemaQuery(HistoryTableName.Default, null, "public", incremental: true));
         var snapshot = await reader.ReadAsync(snapshots, CancellationToken.None);
 
